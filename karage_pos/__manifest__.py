@@ -1,0 +1,31 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Karage POS Webhook",
+    "summary": "Turn Karage POS sales into paid Odoo POS orders, exactly once",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Point of Sale",
+    "website": "https://github.com/karage/karage-odoo",
+    "author": "Karage, Odoo Community Association (OCA)",
+    "maintainers": ["karage"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "application": False,
+    "installable": True,
+    "external_dependencies": {"python": ["cerberus"]},
+    "depends": ["point_of_sale", "base_rest", "component"],
+    "data": [
+        "security/karage_pos_security.xml",
+        "security/ir.model.access.csv",
+        "data/karage_pos_payment_mode_data.xml",
+        "data/ir_cron_data.xml",
+        "views/karage_pos_webhook_log_views.xml",
+        "views/karage_pos_idempotency_views.xml",
+        "views/karage_pos_payment_mode_views.xml",
+        "views/pos_order_views.xml",
+        "views/product_template_views.xml",
+        "wizards/karage_pos_api_key_wizard_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/karage_pos_menus.xml",
+    ],
+}

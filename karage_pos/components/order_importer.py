@@ -1,0 +1,44 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from odoo.addons.component.core import Component
+
+from ..exceptions import KaragePosError
+
+
+class KaragePosOrderImporter(Component):
+    """Import one validated Karage order: whole, or not at all.
+
+    Runs the checks, then session, lines, payments and creation inside a
+    savepoint: any refusal rolls everything back (no draft order, picking or
+    payment) and is raised as a :class:`KaragePosError`. Concurrency errors
+    are raised as they are so that the caller's transaction is retried.
+    """
+
+    _name = "karage.pos.order.importer"
+    _inherit = "karage.pos.base"
+    _usage = "order.importer"
+
+    def run(self, order):
+        """Create the paid ``pos.order`` of ``order`` (a validated payload)."""
+        self.component(usage="status.checker").check(order)
+        duplicates = self.component(usage="duplicate.checker")
+        duplicates.check(order)
+        try:
+            with self.env.cr.savepoint():
+                provider = self.component(usage="session.provider")
+                session = provider.session(provider.config())
+                values = self.component(usage="order.builder").build(order, session)
+                return self.component(usage="order.creator").create(values)
+        except psycopg2.errors.UniqueViolation as error:
+            if "external_order_unique" in str(error):
+                # a concurrent request created the same OrderID first
+                raise duplicates.duplicate_error(order["OrderID"]) from error
+            raise
+        except AccessError as error:
+            raise KaragePosError(str(error.args[0]), status=403) from error
+        except (UserError, ValidationError) as error:
+            raise KaragePosError(str(error.args[0])) from error

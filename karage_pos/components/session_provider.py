@@ -1,0 +1,97 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo.addons.component.core import Component
+
+from ..exceptions import KaragePosError
+
+_logger = logging.getLogger(__name__)
+
+CONFIG_NAME_KEYWORDS = ("External", "Webhook", "API", "Integration")
+
+
+class KaragePosSessionProvider(Component):
+    """Find the POS configuration of the integration and an opened session.
+
+    Opens a session when none is open and opens a session left in opening
+    control. Two requests that both find no session must not both create
+    one (Odoo's one-session rule is a Python check, blind to concurrent
+    transactions): the slow path updates the configuration row first, so
+    the later transaction fails with a serialization error once the first
+    commits, and is retried by Odoo (HTTP) or queue_job, then finds the
+    session.
+    """
+
+    _name = "karage.pos.session.provider"
+    _inherit = "karage.pos.base"
+    _usage = "session.provider"
+
+    def config(self):
+        company = self.env.company
+        config = company.karage_pos_config_id
+        if not config:
+            PosConfig = self.env["pos.config"]
+            domain = [("company_id", "=", company.id)]
+            for keyword in CONFIG_NAME_KEYWORDS:
+                config = PosConfig.search(
+                    domain + [("name", "ilike", keyword)], order="id", limit=1
+                )
+                if config:
+                    break
+            else:
+                config = PosConfig.search(domain, order="id", limit=1)
+        if not config:
+            raise KaragePosError(
+                f"No POS configuration found for company {company.name}"
+            )
+        if not config.payment_method_ids:
+            raise KaragePosError("No payment methods configured")
+        return config
+
+    def session(self, config):
+        """An opened session of ``config``, opening one if needed."""
+        session = self._opened_session(config)
+        if session:
+            return session
+        self._lock_config(config)
+        session = self.env["pos.session"].search(
+            [
+                ("config_id", "=", config.id),
+                ("state", "!=", "closed"),
+                ("rescue", "=", False),
+            ],
+            limit=1,
+        )
+        if session.state == "closing_control":
+            raise KaragePosError(
+                f"No open POS session found: session {session.name} of "
+                f"{config.name} is closing",
+                status=503,
+            )
+        if not session:
+            session = self.env["pos.session"].create(
+                {"config_id": config.id, "user_id": self.env.uid}
+            )
+            _logger.info("Karage: opened POS session %s", session.name)
+        session.set_opening_control(0, "")
+        return session
+
+    def _opened_session(self, config):
+        return self.env["pos.session"].search(
+            [
+                ("config_id", "=", config.id),
+                ("state", "=", "opened"),
+                ("rescue", "=", False),
+            ],
+            limit=1,
+        )
+
+    def _lock_config(self, config):
+        # A real update (not only FOR UPDATE): a concurrent transaction that
+        # touches the same row after we commit gets a serialization failure
+        # and is retried with a snapshot that sees our session.
+        self.env.cr.execute(
+            "UPDATE pos_config SET write_date = write_date WHERE id = %s",
+            [config.id],
+        )

@@ -1,0 +1,62 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Errors of the Karage integration and the HTTP status each one means."""
+
+import json
+
+from werkzeug.exceptions import HTTPException
+
+
+class KaragePosError(Exception):
+    """A business refusal of one order: reported to Karage, nothing written.
+
+    ``status`` is the HTTP status the sender gets, ``details`` optional
+    structured reasons (field errors, per-line amount differences).
+    """
+
+    status = 422
+
+    def __init__(self, message, status=None, details=None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+        self.details = details
+
+
+class InvalidPayload(KaragePosError):
+    status = 400
+
+
+class DuplicateOrder(KaragePosError):
+    status = 409
+
+
+def error_envelope(message, details=None):
+    body = {"status": "error", "data": None, "error": message, "count": 0}
+    if details:
+        body["details"] = details
+    return body
+
+
+class KarageHTTPError(HTTPException):
+    """An HTTP error answered with the seed's JSON error envelope.
+
+    Raised where no service runs yet (authentication), so that Odoo and
+    base_rest return it as it is.
+    """
+
+    def __init__(self, code, message, details=None):
+        self.code = code
+        self.message = message
+        self.details = details
+        super().__init__(description=message)
+
+    def get_body(self, environ=None, scope=None):
+        return json.dumps(error_envelope(self.message, self.details))
+
+    def get_headers(self, environ=None, scope=None):
+        headers = [("Content-Type", "application/json")]
+        if self.code == 401:
+            headers.append(("WWW-Authenticate", 'APIKey header="X-API-KEY"'))
+        return headers

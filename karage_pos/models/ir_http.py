@@ -1,0 +1,50 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import models
+from odoo.http import request
+
+from ..exceptions import KarageHTTPError
+
+_logger = logging.getLogger(__name__)
+
+API_KEY_HEADER = "X-API-KEY"
+API_KEY_ENVIRON = "HTTP_X_API_KEY"
+POS_USER_GROUP = "point_of_sale.group_pos_user"
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _auth_method_karage_api_key(cls):
+        """Authenticate with one of Odoo's own user API keys.
+
+        The key is read from the ``X-API-KEY`` header and checked by
+        ``res.users.apikeys`` (hashed, expiring, revocable); the request then
+        runs as the key's user with that user's rights. The header is removed
+        from the WSGI environ right away so that no later error log (base_rest
+        dumps request headers) can ever print it.
+        """
+        key = request.httprequest.headers.get(API_KEY_HEADER)
+        request.httprequest.environ.pop(API_KEY_ENVIRON, None)
+        if not key:
+            raise KarageHTTPError(
+                401, "Missing API key: send it in the X-API-KEY header"
+            )
+        uid = request.env["res.users.apikeys"]._check_credentials(
+            scope="rpc", key=key.strip()
+        )
+        if not uid:
+            _logger.info(
+                "Karage webhook: rejected API key from %s",
+                request.httprequest.remote_addr,
+            )
+            raise KarageHTTPError(401, "Invalid or expired API key")
+        request.update_env(user=uid)
+        if not request.env.user.has_group(POS_USER_GROUP):
+            raise KarageHTTPError(
+                403,
+                f"User {request.env.user.login} has no Point of Sale access",
+            )

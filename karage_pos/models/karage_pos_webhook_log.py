@@ -1,0 +1,87 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class KaragePosWebhookLog(models.Model):
+    """One order received on a Karage endpoint and what became of it."""
+
+    _name = "karage.pos.webhook.log"
+    _description = "Karage POS Webhook Log"
+    _order = "id desc"
+    _rec_name = "display_name"
+
+    endpoint = fields.Char(required=True, readonly=True, index=True)
+    external_order_id = fields.Char(
+        string="External Order ID", readonly=True, index=True
+    )
+    payload = fields.Text(readonly=True)
+    status_code = fields.Integer(readonly=True, index=True)
+    state = fields.Selection(
+        [("success", "Success"), ("error", "Error")],
+        compute="_compute_state",
+        store=True,
+        index=True,
+    )
+    response = fields.Text(readonly=True)
+    error = fields.Text(readonly=True)
+    duration_ms = fields.Float(string="Duration (ms)", readonly=True, digits=(16, 1))
+    user_id = fields.Many2one("res.users", string="Caller", readonly=True)
+    remote_addr = fields.Char(string="Remote Address", readonly=True)
+    idempotency_key = fields.Char(readonly=True)
+    pos_order_id = fields.Many2one(
+        "pos.order", string="POS Order", readonly=True, ondelete="set null"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+
+    @api.depends("status_code")
+    def _compute_state(self):
+        for log in self:
+            log.state = "success" if 200 <= log.status_code < 300 else "error"
+
+    @api.depends("endpoint", "external_order_id")
+    def _compute_display_name(self):
+        for log in self:
+            log.display_name = f"{log.endpoint} {log.external_order_id or ''}".strip()
+
+    @api.model
+    def _karage_record(self, endpoint, payload, code, body, **values):
+        """Create the log of one order (``body`` is the answer's JSON)."""
+        error = body.get("error") if isinstance(body, dict) else None
+        return self.sudo().create(
+            {
+                "endpoint": endpoint,
+                "payload": json.dumps(payload, indent=2, default=str),
+                "status_code": code,
+                "response": json.dumps(body, indent=2, default=str),
+                "error": error,
+                "user_id": self.env.uid,
+                **values,
+            }
+        )
+
+    def action_open_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "pos.order",
+            "res_id": self.pos_order_id.id,
+            "view_mode": "form",
+        }
+
+    @api.model
+    def _cron_cleanup(self):
+        """Delete logs older than the retention setting (0 keeps all)."""
+        days = self.env["res.config.settings"]._karage_setting("retention_days")
+        if days <= 0:
+            return
+        limit = fields.Datetime.now() - timedelta(days=days)
+        self.sudo().search([("create_date", "<", limit)]).unlink()

@@ -1,0 +1,158 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Cerberus schemas of the Karage payload and the pure helpers around them.
+
+This module imports nothing from Odoo on purpose: the schemas, the error
+flattening and the date parsing are unit-tested without a database.
+"""
+
+from datetime import datetime
+
+from cerberus import Validator
+
+
+def _check_iso_datetime(field, value, error):
+    if parse_order_date(value) is None:
+        error(field, "must be an ISO 8601 date-time, e.g. 2025-11-27T14:30:00")
+
+
+def _check_order_id(field, value, error):
+    if isinstance(value, str) and not value.strip():
+        error(field, "must not be empty")
+
+
+ITEM_SCHEMA = {
+    "OdooItemID": {"type": "integer", "nullable": True, "min": 1},
+    "ItemID": {"type": ["integer", "string"], "nullable": True},
+    "ItemName": {"type": "string", "nullable": True, "maxlength": 512},
+    "Price": {"type": "number", "required": True, "min": 0},
+    "Quantity": {"type": "number", "required": True, "min": 0.0001},
+    "DiscountAmount": {"type": "number", "default": 0.0, "min": 0, "nullable": True},
+}
+
+CHECKOUT_SCHEMA = {
+    "PaymentMode": {"type": "integer", "required": True},
+    "AmountPaid": {"type": "number", "required": True},
+    "CardType": {"type": "string", "nullable": True, "maxlength": 128},
+}
+
+ORDER_SCHEMA = {
+    "OrderID": {
+        "type": ["integer", "string"],
+        "required": True,
+        "check_with": _check_order_id,
+        "maxlength": 64,
+    },
+    "OrderDate": {
+        "type": "string",
+        "required": True,
+        "check_with": _check_iso_datetime,
+    },
+    "OrderStatus": {"type": "integer", "required": True},
+    "AmountPaid": {"type": "number", "required": True, "min": 0},
+    "AmountTotal": {"type": "number", "required": True, "min": 0},
+    "Tax": {"type": "number", "required": True, "min": 0},
+    "TaxPercent": {"type": "number", "required": True, "min": 0},
+    "AmountDiscount": {"type": "number", "nullable": True, "min": 0},
+    "BalanceAmount": {"type": "number", "nullable": True},
+    "GrandTotal": {"type": "number", "nullable": True, "min": 0},
+    "PaymentMode": {"type": "integer", "nullable": True},
+    "OrderItems": {
+        "type": "list",
+        "required": True,
+        "minlength": 1,
+        "schema": {"type": "dict", "schema": ITEM_SCHEMA},
+    },
+    "CheckoutDetails": {
+        "type": "list",
+        "required": True,
+        "minlength": 1,
+        "schema": {"type": "dict", "schema": CHECKOUT_SCHEMA},
+    },
+}
+
+BULK_SCHEMA = {
+    "orders": {
+        "type": "list",
+        "required": True,
+        "minlength": 1,
+        # each order is validated on its own so that one bad order gets its
+        # own result instead of rejecting the whole bulk
+        "schema": {"type": "dict", "allow_unknown": True},
+    },
+}
+
+
+def order_validator():
+    """Validator of one Karage order: unknown fields are dropped."""
+    return Validator(ORDER_SCHEMA, purge_unknown=True)
+
+
+def bulk_validator():
+    return Validator(BULK_SCHEMA, purge_unknown=True)
+
+
+def validate_order(payload):
+    """Return ``(document, errors)`` for one order payload.
+
+    ``document`` is the normalized order when valid, else ``None``;
+    ``errors`` maps dotted field paths to their messages.
+    """
+    if not isinstance(payload, dict):
+        return None, {"order": ["must be a JSON object"]}
+    validator = order_validator()
+    if not validator.validate(payload):
+        return None, flatten_errors(validator.errors)
+    document = validator.document
+    errors = {}
+    for index, item in enumerate(document["OrderItems"]):
+        if not any(item.get(key) not in (None, "") for key in PRODUCT_KEYS):
+            errors[f"OrderItems.{index}"] = [
+                "one of OdooItemID, ItemID or ItemName is required"
+            ]
+    if errors:
+        return None, errors
+    return document, {}
+
+
+PRODUCT_KEYS = ("OdooItemID", "ItemID", "ItemName")
+
+
+def flatten_errors(errors, prefix=""):
+    """Turn cerberus' nested error tree into ``{"a.0.b": ["msg"]}``."""
+    flat = {}
+    for field, messages in errors.items():
+        path = f"{prefix}.{field}" if prefix else str(field)
+        for message in messages:
+            if isinstance(message, dict):
+                flat.update(flatten_errors(message, path))
+            else:
+                flat.setdefault(path, []).append(str(message))
+    return flat
+
+
+def describe_errors(flat_errors):
+    """One readable sentence for the ``error`` field of the envelope."""
+    parts = [
+        f"{field}: {', '.join(messages)}"
+        for field, messages in sorted(flat_errors.items())
+    ]
+    return "Invalid payload: " + "; ".join(parts)
+
+
+def parse_order_date(value):
+    """Parse Karage's ``OrderDate``; ``None`` when it is not ISO 8601."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def normalize_order_id(value):
+    """Karage sends OrderID as integer or string: one canonical text key."""
+    return str(value).strip()

@@ -1,0 +1,1 @@
+from . import karage_pos_api_key_wizard
