@@ -1,0 +1,3 @@
+from . import test_order_import
+from . import test_session
+from . import test_webhook_http

@@ -1,0 +1,128 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import copy
+
+from odoo import Command
+
+from odoo.addons.component.tests.common import TransactionComponentCase
+
+SEED_PAYLOAD = {
+    "OrderID": 2001,
+    "OrderDate": "2025-11-27T14:30:00",
+    "AmountDiscount": 0.0,
+    "AmountPaid": 80.50,
+    "AmountTotal": 70.00,
+    "BalanceAmount": 0.0,
+    "GrandTotal": 80.50,
+    "Tax": 10.50,
+    "TaxPercent": 15.0,
+    "OrderStatus": 103,
+    "PaymentMode": 1,
+    "OrderItems": [
+        {
+            "OdooItemID": 0,
+            "ItemName": "Office Chair",
+            "Price": 70.00,
+            "Quantity": 1,
+            "DiscountAmount": 0.00,
+        }
+    ],
+    "CheckoutDetails": [{"PaymentMode": 1, "AmountPaid": 80.50, "CardType": "Cash"}],
+}
+
+
+class KarageDataMixin:
+    """Builds its own company data: POS config, methods, taxed products, user."""
+
+    @classmethod
+    def setup_karage_data(cls):
+        env = cls.env
+        company = env.company
+        cls.company = company
+        journals = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "in", ("cash", "bank"))]
+        )
+        cash_journal = journals.filtered(lambda j: j.type == "cash")[:1]
+        bank_journal = journals.filtered(lambda j: j.type == "bank")[:1]
+        cls.cash_method = env["pos.payment.method"].create(
+            {"name": "Karage Test Cash", "journal_id": cash_journal.id}
+        )
+        cls.bank_method = env["pos.payment.method"].create(
+            {"name": "Karage Test Bank", "journal_id": bank_journal.id}
+        )
+        cls.config = env["pos.config"].create(
+            {
+                "name": "External POS Sync Test",
+                "payment_method_ids": [
+                    Command.set((cls.cash_method | cls.bank_method).ids)
+                ],
+            }
+        )
+        company.karage_pos_config_id = cls.config
+        company.karage_pos_timezone = "UTC"
+        cls.tax15 = env["account.tax"].create(
+            {
+                "name": "Karage VAT 15%",
+                "amount": 15.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+            }
+        )
+        cls.chair = cls._product("Karage Office Chair", 70.0, cls.tax15)
+        cls.oil = cls._product("Karage Fuchs Oil 5W30", 45.0, cls.tax15)
+        cls.untaxed = cls._product("Karage Untaxed Wash", 70.0, None)
+        cls.pos_user = env["res.users"].create(
+            {
+                "name": "Karage Integration Test",
+                "login": "karage_integration_test",
+                "email": "karage-test@example.com",
+                "groups_id": [
+                    Command.link(env.ref("base.group_user").id),
+                    Command.link(env.ref("point_of_sale.group_pos_user").id),
+                ],
+            }
+        )
+        env["ir.config_parameter"].sudo().set_param("karage_pos.valid_statuses", "103")
+
+    @classmethod
+    def _product(cls, name, price, tax):
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "list_price": price,
+                "is_storable": True,
+                "available_in_pos": True,
+                "sale_ok": True,
+                "taxes_id": [Command.set(tax.ids if tax else [])],
+            }
+        )
+
+    def payload(self, order_id=2001, product=None, **overrides):
+        """The seed's example payload for ``product`` (default: the chair)."""
+        payload = copy.deepcopy(SEED_PAYLOAD)
+        payload["OrderID"] = order_id
+        payload["OrderItems"][0]["OdooItemID"] = (product or self.chair).id
+        payload.update(overrides)
+        return payload
+
+    def karage_orders(self):
+        return self.env["pos.order"].sudo().search(
+            [("external_order_source", "=", "karage_pos_webhook")]
+        )
+
+
+class KarageCase(TransactionComponentCase, KarageDataMixin):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_karage_data()
+
+    def import_order(self, payload, user=None):
+        """Run the order importer as the integration user."""
+        from ..schemas import validate_order
+
+        document, errors = validate_order(payload)
+        self.assertFalse(errors)
+        env = self.env(user=user or self.pos_user)
+        with env["karage.pos.collection"].work_on("pos.order") as work:
+            return work.component(usage="order.importer").run(document)

@@ -1,0 +1,251 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+from datetime import datetime, timedelta
+
+from odoo.tests import HttpCase, tagged
+
+from .common import KarageDataMixin
+
+SINGLE = "/api/v1/webhook/pos-order"
+BULK = "/api/v1/webhook/pos-order/bulk"
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookHttp(HttpCase, KarageDataMixin):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_karage_data()
+        cls.key = cls._key(cls.pos_user)
+
+    @classmethod
+    def _key(cls, user, expiration=False):
+        return (
+            cls.env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate(None, "Karage test", expiration)
+        )
+
+    def post(self, path, body, key=None, headers=None, raw=None):
+        all_headers = {"Content-Type": "application/json"}
+        if key is not False:
+            all_headers["X-API-KEY"] = key or self.key
+        all_headers.update(headers or {})
+        data = raw if raw is not None else json.dumps(body)
+        response = self.url_open(path, data=data, headers=all_headers)
+        return response.status_code, response.json()
+
+    # authentication ---------------------------------------------------
+
+    def test_missing_key_is_401(self):
+        code, body = self.post(SINGLE, self.payload(), key=False)
+        self.assertEqual(code, 401)
+        self.assertEqual(body["status"], "error")
+        self.assertFalse(self.karage_orders())
+
+    def test_wrong_key_is_401(self):
+        code, __ = self.post(SINGLE, self.payload(), key="not-a-key")
+        self.assertEqual(code, 401)
+        self.assertFalse(self.karage_orders())
+
+    def test_expired_key_is_401(self):
+        key = self._key(self.pos_user, expiration=datetime.now() + timedelta(days=1))
+        self.env.cr.execute(
+            "UPDATE res_users_apikeys SET expiration_date = %s WHERE user_id = %s "
+            "AND expiration_date IS NOT NULL",
+            [datetime.now() - timedelta(hours=1), self.pos_user.id],
+        )
+        code, __ = self.post(SINGLE, self.payload(), key=key)
+        self.assertEqual(code, 401)
+
+    def test_revoked_key_is_401(self):
+        key = self._key(self.pos_user)
+        self.env["res.users.apikeys"].sudo().search(
+            [("user_id", "=", self.pos_user.id)]
+        )._remove()
+        code, __ = self.post(SINGLE, self.payload(), key=key)
+        self.assertEqual(code, 401)
+
+    def test_user_without_pos_rights_is_403(self):
+        user = self.env["res.users"].create(
+            {
+                "name": "No POS",
+                "login": "karage_no_pos",
+                "email": "n@example.com",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+        code, body = self.post(SINGLE, self.payload(), key=self._key(user))
+        self.assertEqual(code, 403)
+        self.assertIn("no Point of Sale access", body["error"])
+        self.assertFalse(self.karage_orders())
+
+    # single order -----------------------------------------------------
+
+    def test_seed_payload_answers_seed_success_shape(self):
+        code, body = self.post(SINGLE, self.payload())
+        self.assertEqual(code, 200)
+        self.assertEqual(body["status"], "success")
+        self.assertIsNone(body["error"])
+        self.assertEqual(body["count"], 1)
+        data = body["data"]
+        self.assertEqual(
+            set(data),
+            {
+                "id",
+                "name",
+                "pos_reference",
+                "amount_total",
+                "amount_paid",
+                "amount_tax",
+                "state",
+                "date_order",
+                "external_order_id",
+            },
+        )
+        self.assertEqual(data["state"], "paid")
+        self.assertEqual(data["amount_total"], 80.5)
+        self.assertEqual(data["amount_tax"], 10.5)
+        self.assertEqual(data["external_order_id"], 2001)
+        self.assertEqual(data["date_order"], "2025-11-27 14:30:00")
+        order = self.env["pos.order"].browse(data["id"])
+        self.assertEqual(order.user_id, self.pos_user)
+        log = self.env["karage.pos.webhook.log"].search([("pos_order_id", "=", order.id)])
+        self.assertEqual(log.status_code, 200)
+        self.assertEqual(log.user_id, self.pos_user)
+
+    def test_retried_order_is_duplicate_409(self):
+        self.post(SINGLE, self.payload())
+        code, body = self.post(SINGLE, self.payload())
+        self.assertEqual(code, 409)
+        self.assertEqual(body["error"], "Duplicate order: OrderID 2001 already exists")
+        self.assertEqual(body["data"], None)
+        self.assertEqual(body["count"], 0)
+        self.assertEqual(len(self.karage_orders()), 1)
+
+    def test_malformed_json_is_400(self):
+        code, body = self.post(SINGLE, None, raw="{not json")
+        self.assertEqual(code, 400)
+        self.assertIn("Malformed JSON", body["error"])
+
+    def test_wrong_types_are_400_naming_fields(self):
+        payload = self.payload(OrderStatus="done", AmountPaid="lots")
+        code, body = self.post(SINGLE, payload)
+        self.assertEqual(code, 400)
+        self.assertIn("OrderStatus", body["details"])
+        self.assertIn("AmountPaid", body["details"])
+        log = self.env["karage.pos.webhook.log"].search([], limit=1)
+        self.assertEqual(log.status_code, 400)
+        self.assertFalse(self.karage_orders())
+
+    def test_business_refusal_is_422_and_logged(self):
+        code, body = self.post(SINGLE, self.payload(product=self.untaxed))
+        self.assertEqual(code, 422)
+        self.assertTrue(
+            body["error"].startswith("Failed to confirm order: Order is not fully paid")
+        )
+        self.assertEqual(len(body["details"]["lines"]), 1)
+        log = self.env["karage.pos.webhook.log"].search([], limit=1)
+        self.assertEqual(log.state, "error")
+        self.assertIn("not fully paid", log.error)
+
+    def test_api_key_never_reaches_webhook_log(self):
+        self.post(SINGLE, self.payload())
+        self.post(SINGLE, self.payload(OrderStatus="x"))
+        logs = self.env["karage.pos.webhook.log"].search([])
+        self.assertTrue(logs)
+        for log in logs:
+            for value in (log.payload, log.response, log.error or ""):
+                self.assertNotIn(self.key, value)
+
+    # bulk ---------------------------------------------------------------
+
+    def test_bulk_reports_each_order(self):
+        orders = [
+            self.payload(order_id=1),
+            self.payload(order_id=2, product=self.untaxed),
+            self.payload(order_id=3, OrderStatus="bad"),
+            self.payload(order_id=1),
+        ]
+        code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 200)
+        self.assertEqual(body["message"], "Processed 4 orders: 1 succeeded, 3 failed")
+        data = body["data"]
+        self.assertEqual((data["total"], data["succeeded"], data["failed"]), (4, 1, 3))
+        codes = [result["status_code"] for result in data["results"]]
+        self.assertEqual(codes, [200, 422, 400, 409])
+        self.assertEqual(self.karage_orders().mapped("external_order_id"), ["1"])
+
+    def test_bulk_accepts_bare_array(self):
+        code, body = self.post(BULK, [self.payload(order_id=5)])
+        self.assertEqual(code, 200)
+        self.assertEqual(body["data"]["succeeded"], 1)
+
+    def test_bulk_over_maximum_is_400(self):
+        self.env["ir.config_parameter"].sudo().set_param("karage_pos.max_bulk_orders", 2)
+        orders = [self.payload(order_id=i) for i in range(3)]
+        code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 400)
+        self.assertIn("exceeds the maximum of 2", body["error"])
+        self.assertFalse(self.karage_orders())
+
+    # idempotency --------------------------------------------------------
+
+    def test_idempotency_key_replays_stored_response(self):
+        headers = {"Idempotency-Key": "k-1"}
+        first = self.post(SINGLE, self.payload(), headers=headers)
+        second = self.post(SINGLE, self.payload(), headers=headers)
+        self.assertEqual(first[0], 200)
+        self.assertEqual(second, first)
+        self.assertEqual(len(self.karage_orders()), 1)
+
+    def test_idempotency_key_with_other_body_is_422(self):
+        headers = {"Idempotency-Key": "k-2"}
+        self.post(SINGLE, self.payload(), headers=headers)
+        code, body = self.post(SINGLE, self.payload(order_id=9), headers=headers)
+        self.assertEqual(code, 422)
+        self.assertIn("different request body", body["error"])
+
+    def test_idempotency_key_still_processing_is_409(self):
+        payload = self.payload()
+        self._processing_record("k-3", payload, minutes_ago=1)
+        code, body = self.post(SINGLE, payload, headers={"Idempotency-Key": "k-3"})
+        self.assertEqual(code, 409)
+        self.assertIn("still being processed", body["error"])
+        self.assertFalse(self.karage_orders())
+
+    def test_idempotency_key_stuck_past_timeout_is_retried(self):
+        payload = self.payload()
+        record = self._processing_record("k-4", payload, minutes_ago=10)
+        code, __ = self.post(SINGLE, payload, headers={"Idempotency-Key": "k-4"})
+        self.assertEqual(code, 200)
+        self.assertEqual(record.state, "completed")
+        self.assertEqual(len(self.karage_orders()), 1)
+
+    def _processing_record(self, key, payload, minutes_ago):
+        from ..models.karage_pos_idempotency import request_fingerprint
+
+        return self.env["karage.pos.idempotency"].create(
+            {
+                "key": key,
+                "request_hash": request_fingerprint(payload),
+                "processing_started_at": datetime.now()
+                - timedelta(minutes=minutes_ago),
+            }
+        )
+
+    # documentation ------------------------------------------------------
+
+    def test_openapi_documents_api_key_security(self):
+        response = self.url_open("/api-docs/api/v1/webhook.json")
+        self.assertEqual(response.status_code, 200)
+        spec = response.json()
+        scheme = spec["components"]["securitySchemes"]["ApiKeyAuth"]
+        self.assertEqual((scheme["in"], scheme["name"]), ("header", "X-API-KEY"))
+        self.assertIn("/pos-order", spec["paths"])
+        self.assertIn("/pos-order/bulk", spec["paths"])
+        body = spec["paths"]["/pos-order"]["post"]["requestBody"]
+        schema = body["content"]["application/json"]["schema"]
+        self.assertIn("OrderID", schema["required"])

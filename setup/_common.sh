@@ -1,0 +1,146 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# Shared by setup/serve and setup/test: find Odoo 18, start PostgreSQL,
+# install the Python dependencies into Odoo's environment. Sourced, not run.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ODOO_HOME=${ODOO_HOME:-/opt/odoo}
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+PGUSER=${KARAGE_DB_USER:-odoo}
+PGPASSWORD=${KARAGE_DB_PASSWORD:-odoo}
+export PGHOST PGPORT PGUSER PGPASSWORD
+
+say() { printf '%s\n' "$*" >&2; }
+
+# Sets ODOO_PY (python of Odoo's environment) and ODOO_BIN (its odoo-bin
+# or "-m odoo"), and ODOO_ADDONS (Odoo's own addons folder). Returns 1 with
+# one sentence when there is no Odoo 18.
+find_odoo() {
+    if [ -x "$ODOO_HOME/venv/bin/python" ] && [ -f "$ODOO_HOME/18.0/odoo-bin" ]; then
+        ODOO_PY="$ODOO_HOME/venv/bin/python"
+        ODOO_BIN="$ODOO_HOME/18.0/odoo-bin"
+        ODOO_ADDONS="$ODOO_HOME/18.0/odoo/addons"
+    elif python3 -c 'import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)' 2>/dev/null; then
+        ODOO_PY=$(command -v python3)
+        ODOO_BIN="-m odoo"
+        ODOO_ADDONS=$(python3 -c 'import odoo, os; print(os.path.join(os.path.dirname(odoo.__file__), "addons"))')
+    else
+        say "No Odoo 18 found: expected $ODOO_HOME/18.0/odoo-bin with $ODOO_HOME/venv/bin/python (set ODOO_HOME), or an importable 'odoo' 18 package."
+        return 1
+    fi
+    if ! "$ODOO_PY" -c 'import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)' 2>/dev/null; then
+        say "The Odoo at $ODOO_HOME does not import as Odoo 18 with $ODOO_PY."
+        return 1
+    fi
+    return 0
+}
+
+odoo_cmd() {
+    # shellcheck disable=SC2086
+    "$ODOO_PY" $ODOO_BIN "$@"
+}
+
+# Installs requirements.txt into Odoo's environment when something is missing.
+ensure_python_deps() {
+    if "$ODOO_PY" -c 'import cerberus, pytest_odoo, odoo.addons.base_rest, odoo.addons.component, odoo.addons.queue_job, odoo.addons.queue_job_batch' 2>/dev/null; then
+        return 0
+    fi
+    say "Installing the Python and OCA dependencies (requirements.txt) into $ODOO_PY ..."
+    local constraints
+    constraints=$(mktemp)
+    echo 'setuptools<70' >"$constraints"
+    PIP_BUILD_CONSTRAINT="$constraints" "$ODOO_PY" -m pip install -q -r "$REPO/requirements.txt" || {
+        say "Could not install requirements.txt into Odoo's environment."
+        return 1
+    }
+}
+
+# Starts the Debian PostgreSQL cluster (installing it when absent) and makes
+# sure the Odoo database role exists.
+ensure_postgres() {
+    if pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
+        ensure_pg_role
+        return $?
+    fi
+    if ! command -v pg_lsclusters >/dev/null 2>&1; then
+        if [ "$(id -u)" != 0 ]; then
+            say "PostgreSQL is not installed and this is not root: install Debian's postgresql package."
+            return 1
+        fi
+        say "Installing PostgreSQL from Debian ..."
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null || {
+            say "apt-get could not install postgresql."
+            return 1
+        }
+    fi
+    local cluster
+    cluster=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1" "$2}')
+    if [ -z "$cluster" ]; then
+        say "No PostgreSQL cluster exists (pg_lsclusters is empty): create one with pg_createcluster."
+        return 1
+    fi
+    # shellcheck disable=SC2086
+    pg_ctlcluster $cluster start 2>/dev/null || true
+    for _ in $(seq 1 30); do
+        pg_isready -q -h "$PGHOST" -p "$PGPORT" && break
+        sleep 1
+    done
+    if ! pg_isready -q -h "$PGHOST" -p "$PGPORT"; then
+        say "PostgreSQL did not start on $PGHOST:$PGPORT."
+        return 1
+    fi
+    ensure_pg_role
+}
+
+ensure_pg_role() {
+    if psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
+        su postgres -c "psql -q -c \"CREATE ROLE $PGUSER LOGIN CREATEDB PASSWORD '$PGPASSWORD'\"" >/dev/null 2>&1 ||
+            su postgres -c "psql -q -c \"ALTER ROLE $PGUSER LOGIN CREATEDB PASSWORD '$PGPASSWORD'\"" >/dev/null 2>&1
+    fi
+    psql -d postgres -tAc 'select 1' >/dev/null 2>&1 || {
+        say "Cannot connect to PostgreSQL as $PGUSER: create that role with CREATEDB (or set KARAGE_DB_USER / KARAGE_DB_PASSWORD)."
+        return 1
+    }
+}
+
+# Writes an Odoo configuration file for this repository and prints its path.
+write_odoo_conf() {
+    local conf=$1
+    shift
+    cat >"$conf" <<CONF
+[options]
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $PGUSER
+db_password = $PGPASSWORD
+addons_path = $ODOO_ADDONS,$REPO
+http_interface = 127.0.0.1
+CONF
+    for line in "$@"; do
+        echo "$line" >>"$conf"
+    done
+}
+
+# Addons of this repository that exist (karage_pos_queue may not yet).
+repo_addons() {
+    local addons=karage_pos
+    if [ -f "$REPO/karage_pos_queue/__manifest__.py" ]; then
+        addons="$addons,karage_pos_queue"
+    fi
+    echo "$addons"
+}
+
+wait_http() {
+    local url=$1
+    for _ in $(seq 1 90); do
+        if curl -s -o /dev/null "$url"; then
+            return 0
+        fi
+        sleep 1
+    done
+    return 1
+}

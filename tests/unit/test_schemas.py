@@ -1,0 +1,116 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Pure-Python tests of the payload schemas: no Odoo needed."""
+
+import copy
+import importlib.util
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "karage_pos" / "schemas.py"
+_spec = importlib.util.spec_from_file_location("karage_schemas", SCHEMAS)
+schemas = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(schemas)
+
+SEED = {
+    "OrderID": 2001,
+    "OrderDate": "2025-11-27T14:30:00",
+    "AmountDiscount": 0.0,
+    "AmountPaid": 80.50,
+    "AmountTotal": 70.00,
+    "BalanceAmount": 0.0,
+    "GrandTotal": 80.50,
+    "Tax": 10.50,
+    "TaxPercent": 15.0,
+    "OrderStatus": 103,
+    "PaymentMode": 1,
+    "OrderItems": [
+        {
+            "OdooItemID": 5,
+            "ItemName": "Office Chair",
+            "Price": 70.00,
+            "Quantity": 1,
+            "DiscountAmount": 0.00,
+        }
+    ],
+    "CheckoutDetails": [{"PaymentMode": 1, "AmountPaid": 80.50, "CardType": "Cash"}],
+}
+
+
+def seed(**changes):
+    payload = copy.deepcopy(SEED)
+    payload.update(changes)
+    return payload
+
+
+def test_seed_example_is_valid():
+    document, errors = schemas.validate_order(seed())
+    assert errors == {}
+    assert document["OrderItems"][0]["OdooItemID"] == 5
+
+
+def test_order_id_may_be_string():
+    assert schemas.validate_order(seed(OrderID="KR-1"))[1] == {}
+
+
+def test_empty_string_order_id_refused():
+    assert "OrderID" in schemas.validate_order(seed(OrderID="  "))[1]
+
+
+def test_unknown_fields_are_dropped():
+    document, errors = schemas.validate_order(seed(Cashier="Ali"))
+    assert errors == {} and "Cashier" not in document
+
+
+def test_missing_fields_are_named():
+    payload = seed()
+    del payload["OrderDate"], payload["CheckoutDetails"]
+    errors = schemas.validate_order(payload)[1]
+    assert errors["OrderDate"] == ["required field"]
+    assert errors["CheckoutDetails"] == ["required field"]
+
+
+def test_nested_type_errors_are_flattened():
+    payload = seed(OrderItems=[{"OdooItemID": 5, "Price": "70", "Quantity": 1}])
+    errors = schemas.validate_order(payload)[1]
+    assert errors == {"OrderItems.0.Price": ["must be of number type"]}
+    message = schemas.describe_errors(errors)
+    assert message == "Invalid payload: OrderItems.0.Price: must be of number type"
+
+
+def test_booleans_are_not_numbers():
+    assert "Tax" in schemas.validate_order(seed(Tax=True))[1]
+
+
+def test_line_needs_a_product_reference():
+    payload = seed(OrderItems=[{"Price": 1.0, "Quantity": 1}])
+    assert "OrderItems.0" in schemas.validate_order(payload)[1]
+
+
+def test_zero_or_negative_quantity_refused():
+    payload = seed(OrderItems=[{"OdooItemID": 5, "Price": 1.0, "Quantity": 0}])
+    assert "OrderItems.0.Quantity" in schemas.validate_order(payload)[1]
+
+
+def test_empty_order_items_refused():
+    assert "OrderItems" in schemas.validate_order(seed(OrderItems=[]))[1]
+
+
+def test_non_object_order_refused():
+    assert schemas.validate_order([1, 2])[1] == {"order": ["must be a JSON object"]}
+
+
+def test_order_date_parsing():
+    assert schemas.parse_order_date("2025-11-27T14:30:00") == datetime(
+        2025, 11, 27, 14, 30
+    )
+    aware = schemas.parse_order_date("2025-11-27T14:30:00Z")
+    assert aware.utcoffset() == timedelta(0)
+    offset = schemas.parse_order_date("2025-11-27T14:30:00+03:00")
+    assert offset.tzinfo == timezone(timedelta(hours=3))
+    assert schemas.parse_order_date("27/11/2025") is None
+    assert "OrderDate" in schemas.validate_order(seed(OrderDate="yesterday"))[1]
+
+
+def test_order_id_normalization():
+    assert schemas.normalize_order_id(2001) == schemas.normalize_order_id("2001 ")
