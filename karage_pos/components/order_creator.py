@@ -20,7 +20,7 @@ class KaragePosOrderCreator(Component):
     _inherit = "karage.pos.base"
     _usage = "order.creator"
 
-    def create(self, values):
+    def create_order(self, values):
         PosOrder = self.env["pos.order"]
         order = PosOrder.browse(PosOrder._process_order(values, False))
         order._ensure_access_token()

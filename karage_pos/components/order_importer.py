@@ -32,7 +32,7 @@ class KaragePosOrderImporter(Component):
                 provider = self.component(usage="session.provider")
                 session = provider.session(provider.config())
                 values = self.component(usage="order.builder").build(order, session)
-                return self.component(usage="order.creator").create(values)
+                return self.component(usage="order.creator").create_order(values)
         except psycopg2.errors.UniqueViolation as error:
             if "external_order_unique" in str(error):
                 # a concurrent request created the same OrderID first

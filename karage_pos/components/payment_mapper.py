@@ -45,9 +45,7 @@ class KaragePosPaymentMapper(Component):
                 f"({mapping.name}) on {config.name}"
             )
         if not method.journal_id:
-            raise KaragePosError(
-                f"Journal not found for payment method {method.name}"
-            )
+            raise KaragePosError(f"Journal not found for payment method {method.name}")
         return method
 
     def payments(self, order, config):

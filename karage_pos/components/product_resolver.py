@@ -43,7 +43,9 @@ class KaragePosProductResolver(Component):
                 return product
         if item.get("ItemName"):
             tried.append(f"ItemName {item['ItemName']!r}")
-            product = Product.search(domain + [("name", "=", item["ItemName"])], limit=2)
+            product = Product.search(
+                domain + [("name", "=", item["ItemName"])], limit=2
+            )
             if len(product) == 1:
                 return product
         raise KaragePosError(

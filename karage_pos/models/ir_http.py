@@ -11,6 +11,9 @@ _logger = logging.getLogger(__name__)
 
 API_KEY_HEADER = "X-API-KEY"
 API_KEY_ENVIRON = "HTTP_X_API_KEY"
+# where the key waits, out of the headers, for a retried request: Odoo runs
+# the request again (authentication included) after a serialization failure
+API_KEY_STASH = "karage_pos.api_key"
 POS_USER_GROUP = "point_of_sale.group_pos_user"
 
 
@@ -24,11 +27,12 @@ class IrHttp(models.AbstractModel):
         The key is read from the ``X-API-KEY`` header and checked by
         ``res.users.apikeys`` (hashed, expiring, revocable); the request then
         runs as the key's user with that user's rights. The header is removed
-        from the WSGI environ right away so that no later error log (base_rest
-        dumps request headers) can ever print it.
+        from the request headers right away so that no later error log
+        (base_rest dumps request headers) can ever print it.
         """
-        key = request.httprequest.headers.get(API_KEY_HEADER)
-        request.httprequest.environ.pop(API_KEY_ENVIRON, None)
+        environ = request.httprequest.environ
+        key = environ.pop(API_KEY_ENVIRON, None) or environ.get(API_KEY_STASH)
+        environ[API_KEY_STASH] = key
         if not key:
             raise KarageHTTPError(
                 401, "Missing API key: send it in the X-API-KEY header"

@@ -92,9 +92,7 @@ class KaragePosIdempotency(models.Model):
                     "processed; retry later",
                     status=409,
                 )
-            record.sudo().write(
-                {"state": "processing", "processing_started_at": now}
-            )
+            record.sudo().write({"state": "processing", "processing_started_at": now})
             return record, False
         try:
             with self.env.cr.savepoint():
@@ -121,9 +119,7 @@ class KaragePosIdempotency(models.Model):
 
     def _karage_is_stuck(self, now):
         self.ensure_one()
-        timeout = self.env["res.config.settings"]._karage_setting(
-            "processing_timeout"
-        )
+        timeout = self.env["res.config.settings"]._karage_setting("processing_timeout")
         started = self.processing_started_at or self.create_date
         return started + timedelta(minutes=timeout) < now
 

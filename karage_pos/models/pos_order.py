@@ -16,7 +16,6 @@ class PosOrder(models.Model):
         help="OrderID of the sale in the external POS (Karage).",
     )
     external_order_source = fields.Char(
-        string="External Order Source",
         index=True,
         readonly=True,
         copy=False,

@@ -59,9 +59,7 @@ def json_schema(schema):
         prop = node["properties"][path[-1]]
         prop.pop("type", None)
         prop.pop("maxLength", None)
-        prop["oneOf"] = [
-            {"type": "number" if t == "float" else t} for t in types
-        ]
+        prop["oneOf"] = [{"type": "number" if t == "float" else t} for t in types]
     return result
 
 

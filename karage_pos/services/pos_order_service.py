@@ -37,7 +37,7 @@ class KaragePosOrderService(Component):
         input_param=KaragePayload(ORDER_SCHEMA),
         output_param=KarageEnvelope(),
     )
-    def create(self, **payload):
+    def receive(self, **payload):
         """Create one paid POS order from one Karage sale."""
         return self._with_idempotency("pos-order", payload, self._single)
 
@@ -46,7 +46,7 @@ class KaragePosOrderService(Component):
         input_param=KaragePayload(BULK_SCHEMA),
         output_param=KarageEnvelope(),
     )
-    def bulk(self, **payload):
+    def receive_bulk(self, **payload):
         """Create many orders; each order succeeds or fails on its own.
 
         The body is ``{"orders": [...]}`` (a bare JSON array is accepted).
@@ -110,12 +110,15 @@ class KaragePosOrderService(Component):
                 raise InvalidPayload(describe_errors(errors), details=errors)
             with self.env["karage.pos.collection"].work_on("pos.order") as work:
                 pos_order = work.component(usage="order.importer").run(document)
-            code, body = 200, {
-                "status": "success",
-                "data": pos_order._karage_response_data(order_id),
-                "error": None,
-                "count": 1,
-            }
+            code, body = (
+                200,
+                {
+                    "status": "success",
+                    "data": pos_order._karage_response_data(order_id),
+                    "error": None,
+                    "count": 1,
+                },
+            )
         except KaragePosError as error:
             code, body = error.status, error_envelope(error.message, error.details)
         self._log(endpoint, raw, code, body, started, order_id, pos_order)

@@ -106,8 +106,10 @@ class KarageDataMixin:
         return payload
 
     def karage_orders(self):
-        return self.env["pos.order"].sudo().search(
-            [("external_order_source", "=", "karage_pos_webhook")]
+        return (
+            self.env["pos.order"]
+            .sudo()
+            .search([("external_order_source", "=", "karage_pos_webhook")])
         )
 
 

@@ -173,12 +173,10 @@ class TestOrderImport(KarageCase):
             {"name": "Customer Account", "split_transactions": True}
         )
         self.config.payment_method_ids |= customer_account
-        self.env.ref("karage_pos.payment_mode_credit").payment_method_id = (
-            customer_account
-        )
-        payload = self.payload(
-            CheckoutDetails=[{"PaymentMode": 3, "AmountPaid": 80.5}]
-        )
+        self.env.ref(
+            "karage_pos.payment_mode_credit"
+        ).payment_method_id = customer_account
+        payload = self.payload(CheckoutDetails=[{"PaymentMode": 3, "AmountPaid": 80.5}])
         with self.assertRaises(KaragePosError) as caught:
             self.import_order(payload)
         self.assertEqual(
@@ -194,9 +192,7 @@ class TestOrderImport(KarageCase):
             ]
         )
         order = self.import_order(payload)
-        amounts = {
-            p.payment_method_id: p.amount for p in order.payment_ids
-        }
+        amounts = {p.payment_method_id: p.amount for p in order.payment_ids}
         self.assertEqual(amounts, {self.cash_method: 50.0, self.bank_method: 30.5})
 
     def test_cash_overpayment_is_given_back_as_change(self):

@@ -112,7 +112,9 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         self.assertEqual(data["date_order"], "2025-11-27 14:30:00")
         order = self.env["pos.order"].browse(data["id"])
         self.assertEqual(order.user_id, self.pos_user)
-        log = self.env["karage.pos.webhook.log"].search([("pos_order_id", "=", order.id)])
+        log = self.env["karage.pos.webhook.log"].search(
+            [("pos_order_id", "=", order.id)]
+        )
         self.assertEqual(log.status_code, 200)
         self.assertEqual(log.user_id, self.pos_user)
 
@@ -184,7 +186,9 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         self.assertEqual(body["data"]["succeeded"], 1)
 
     def test_bulk_over_maximum_is_400(self):
-        self.env["ir.config_parameter"].sudo().set_param("karage_pos.max_bulk_orders", 2)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "karage_pos.max_bulk_orders", 2
+        )
         orders = [self.payload(order_id=i) for i in range(3)]
         code, body = self.post(BULK, {"orders": orders})
         self.assertEqual(code, 400)
