@@ -41,19 +41,27 @@ odoo_cmd() {
     "$ODOO_PY" $ODOO_BIN "$@"
 }
 
-# Installs requirements.txt into Odoo's environment when something is missing.
+# Installs requirements.txt into Odoo's environment when it changed since
+# the last install (a stamp in that environment remembers it).
 ensure_python_deps() {
-    if "$ODOO_PY" -c 'import cerberus, pytest_odoo, odoo.addons.base_rest, odoo.addons.component, odoo.addons.queue_job, odoo.addons.queue_job_batch' 2>/dev/null; then
+    local stamp sum
+    stamp="$("$ODOO_PY" -c 'import sys; print(sys.prefix)')/.karage-requirements.sha256"
+    sum=$(sha256sum "$REPO/requirements.txt" | cut -d' ' -f1)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] &&
+        "$ODOO_PY" -c 'import cerberus, pytest_odoo, odoo.addons.base_rest, odoo.addons.queue_job' 2>/dev/null; then
         return 0
     fi
     say "Installing the Python and OCA dependencies (requirements.txt) into $ODOO_PY ..."
     local constraints
     constraints=$(mktemp)
     echo 'setuptools<70' >"$constraints"
-    PIP_BUILD_CONSTRAINT="$constraints" "$ODOO_PY" -m pip install -q -r "$REPO/requirements.txt" || {
+    PIP_BUILD_CONSTRAINT="$constraints" "$ODOO_PY" -m pip install -q -r "$REPO/requirements.txt" 2>&1 |
+        grep -v '^WARNING: Location' >&2
+    if ! "$ODOO_PY" -c 'import cerberus, pytest_odoo, odoo.addons.base_rest, odoo.addons.queue_job' 2>/dev/null; then
         say "Could not install requirements.txt into Odoo's environment."
         return 1
-    }
+    fi
+    echo "$sum" >"$stamp"
 }
 
 # Starts the Debian PostgreSQL cluster (installing it when absent) and makes
