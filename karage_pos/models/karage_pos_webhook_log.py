@@ -59,14 +59,18 @@ class KaragePosWebhookLog(models.Model):
         return self.sudo().create(
             {
                 "endpoint": endpoint,
-                "payload": json.dumps(payload, indent=2, default=str),
+                "payload": self._karage_json(payload),
                 "status_code": code,
-                "response": json.dumps(body, indent=2, default=str),
+                "response": self._karage_json(body),
                 "error": error,
                 "user_id": self.env.uid,
                 **values,
             }
         )
+
+    @api.model
+    def _karage_json(self, value):
+        return json.dumps(value, indent=2, default=str)
 
     def action_open_order(self):
         self.ensure_one()

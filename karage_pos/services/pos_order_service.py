@@ -10,6 +10,7 @@ from ..models.karage_pos_idempotency import request_fingerprint
 from ..schemas import BULK_SCHEMA, ORDER_SCHEMA, describe_errors, validate_order
 from .envelope import KarageEnvelope, KaragePayload
 
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 API_KEY_SCHEME = {
     "type": "apiKey",
     "in": "header",
@@ -72,6 +73,26 @@ class KaragePosOrderService(Component):
                 f"Too many orders: {len(orders)} exceeds the maximum of {limit} "
                 "orders per bulk request"
             )
+        results = self._bulk_results(orders)
+        succeeded = sum(1 for result in results if result["status"] == "success")
+        failed = len(results) - succeeded
+        return self._bulk_http_status, {
+            "status": "success",
+            "message": f"Processed {len(results)} orders: {succeeded} succeeded, "
+            f"{failed} failed",
+            "data": {
+                "total": len(results),
+                "succeeded": succeeded,
+                "failed": failed,
+                "results": results,
+            },
+        }
+
+    # HTTP status of a processed bulk (each order carries its own)
+    _bulk_http_status = 200
+
+    def _bulk_results(self, orders):
+        """One result per order, in the order received."""
         results = []
         for raw in orders:
             code, body, order_id = self._process_order(raw, "pos-order/bulk")
@@ -85,19 +106,7 @@ class KaragePosOrderService(Component):
                     **({"details": body["details"]} if "details" in body else {}),
                 }
             )
-        succeeded = sum(1 for result in results if result["status"] == "success")
-        failed = len(results) - succeeded
-        return 200, {
-            "status": "success",
-            "message": f"Processed {len(results)} orders: {succeeded} succeeded, "
-            f"{failed} failed",
-            "data": {
-                "total": len(results),
-                "succeeded": succeeded,
-                "failed": failed,
-                "results": results,
-            },
-        }
+        return results
 
     def _process_order(self, raw, endpoint):
         """Validate, import and log one order: ``(status, body, OrderID)``."""
@@ -159,7 +168,7 @@ class KaragePosOrderService(Component):
 
     def _log(self, endpoint, payload, code, body, started, order_id, pos_order):
         httprequest = self.request.httprequest
-        self.env["karage.pos.webhook.log"]._karage_record(
+        return self.env["karage.pos.webhook.log"]._karage_record(
             endpoint,
             payload,
             code,
@@ -175,8 +184,10 @@ class KaragePosOrderService(Component):
         spec = super().to_openapi(**params)
         components = spec.setdefault("components", {})
         components.setdefault("securitySchemes", {})["ApiKeyAuth"] = API_KEY_SCHEME
-        for operations in spec.get("paths", {}).values():
-            for operation in operations.values():
+        for path_item in spec.get("paths", {}).values():
+            for method, operation in path_item.items():
+                if method not in HTTP_METHODS:
+                    continue
                 operation["security"] = [{"ApiKeyAuth": []}]
                 operation.setdefault("parameters", []).append(
                     {

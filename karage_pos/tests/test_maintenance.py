@@ -53,7 +53,9 @@ class TestMaintenance(KarageCase):
         order.session_id.write({"state": "closing_control"})
         with self.assertRaises(KaragePosError) as caught:
             self.import_order(self.payload(order_id=2))
-        self.assertTrue(caught.exception.message.startswith("No open POS session found"))
+        self.assertTrue(
+            caught.exception.message.startswith("No open POS session found")
+        )
 
     def test_admin_issues_persistent_key_for_integration_user(self):
         wizard = self.env["karage.pos.api.key.wizard"].create(
@@ -64,8 +66,10 @@ class TestMaintenance(KarageCase):
         self.assertTrue(key)
         uid = self.env["res.users.apikeys"]._check_credentials(scope="rpc", key=key)
         self.assertEqual(uid, self.pos_user.id)
-        stored = self.env["res.users.apikeys"].sudo().search(
-            [("user_id", "=", self.pos_user.id)]
+        stored = (
+            self.env["res.users.apikeys"]
+            .sudo()
+            .search([("user_id", "=", self.pos_user.id)])
         )
         self.assertFalse(stored.expiration_date)
 

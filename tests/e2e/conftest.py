@@ -67,6 +67,64 @@ class Odoo:
             kwargs,
         )
 
+    def admin(self, model, method, *args, **kwargs):
+        """Call as the administrator (the new database's admin / admin)."""
+        if not getattr(self, "_admin_uid", None):
+            self._admin_uid = self.rpc(
+                "common", "authenticate", self.db, "admin", "admin", {}
+            )
+        return self.rpc(
+            "object",
+            "execute_kw",
+            self.db,
+            self._admin_uid,
+            "admin",
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+    @property
+    def queue_mode(self):
+        return bool(
+            self.admin(
+                "ir.module.module",
+                "search_count",
+                [("name", "=", "karage_pos_queue"), ("state", "=", "installed")],
+            )
+        )
+
+    def set_single_sync(self, value):
+        self.admin(
+            "ir.config_parameter",
+            "set_param",
+            "karage_pos_queue.single_sync",
+            str(value),
+        )
+
+    def status(self, order_id):
+        return requests.get(
+            f"{self.url}/api/v1/webhook/pos-order/{order_id}",
+            headers={"X-API-KEY": self.key},
+            timeout=60,
+        )
+
+    def wait_states(self, order_ids, done=("done", "failed"), timeout=600):
+        """Poll the status endpoint until every order is in ``done``."""
+        deadline = time.time() + timeout
+        pending = set(order_ids)
+        states = {}
+        while pending and time.time() < deadline:
+            for order_id in list(pending):
+                state = self.status(order_id).json()["data"]["state"]
+                states[order_id] = state
+                if state in done:
+                    pending.discard(order_id)
+            if pending:
+                time.sleep(1)
+        return states
+
     def payload(self, order_id, product="Office Chair", price=70.0, qty=1):
         net = price * qty
         tax = round(net * 0.15, 2)
@@ -120,3 +178,14 @@ class Odoo:
 @pytest.fixture(scope="session")
 def odoo():
     return Odoo()
+
+
+@pytest.fixture
+def sync_odoo(odoo):
+    """The served Odoo answering single orders synchronously (200 + order)."""
+    if odoo.queue_mode:
+        odoo.set_single_sync(True)
+        yield odoo
+        odoo.set_single_sync(False)
+    else:
+        yield odoo

@@ -1,0 +1,21 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Karage POS Webhook through Queue Jobs",
+    "summary": "Accept Karage orders at once, create them in queue jobs",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Point of Sale",
+    "website": "https://github.com/karage/karage-odoo",
+    "author": "Karage, Odoo Community Association (OCA)",
+    "maintainers": ["karage"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "installable": True,
+    "depends": ["karage_pos", "queue_job", "queue_job_batch"],
+    "data": [
+        "data/queue_job_channel_data.xml",
+        "data/queue_job_function_data.xml",
+        "views/karage_pos_webhook_log_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+}

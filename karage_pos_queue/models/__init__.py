@@ -1,0 +1,3 @@
+from . import karage_pos_webhook_log
+from . import res_config_settings
+from . import queue_job

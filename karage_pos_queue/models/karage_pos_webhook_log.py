@@ -1,0 +1,138 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo import _, api, fields, models
+
+from odoo.addons.karage_pos.exceptions import DuplicateOrder, KaragePosError
+from odoo.addons.karage_pos.schemas import describe_errors, validate_order
+from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
+
+JOB_WAITING = ("wait_dependencies", "pending", "enqueued")
+
+
+class KaragePosWebhookLog(models.Model):
+    """The log of an accepted order creates its job and shows its outcome."""
+
+    _inherit = "karage.pos.webhook.log"
+
+    job_id = fields.Many2one(
+        "queue.job", string="Job", readonly=True, index=True, ondelete="set null"
+    )
+    job_state = fields.Selection(related="job_id.state", string="Job State")
+    job_error = fields.Char(related="job_id.exc_message", string="Job Error")
+    job_batch_id = fields.Many2one(related="job_id.job_batch_id", string="Bulk")
+    state = fields.Selection(
+        selection_add=[("queued", "Queued"), ("failed", "Failed")],
+        ondelete={"queued": "set null", "failed": "set null"},
+    )
+
+    @api.depends("job_id.state", "pos_order_id")
+    def _compute_state(self):
+        res = super()._compute_state()
+        for log in self.filtered("job_id"):
+            if log.pos_order_id or log.job_id.state == "done":
+                log.state = "success"
+            elif log.job_id.state in ("failed", "cancelled"):
+                log.state = "failed"
+            else:
+                log.state = "queued"
+        return res
+
+    # enqueueing ---------------------------------------------------------
+
+    def _karage_enqueue(self, bulk=False):
+        """Enqueue the job of this accepted order; return the ``Job``.
+
+        The identity key keeps one waiting job per order: the same OrderID
+        accepted again while its job waits is not enqueued twice.
+        """
+        self.ensure_one()
+        channel = "root.karage_pos.bulk" if bulk else "root.karage_pos"
+        job = self.with_delay(
+            channel=channel,
+            priority=20 if bulk else 10,
+            description=_("Karage POS order %s", self.external_order_id),
+            identity_key=f"karage_pos_order:{self.company_id.id}:"
+            f"{self.external_order_id}",
+        )._karage_process_job()
+        # an order already waiting: with_delay hands back its queue.job
+        waiting = isinstance(job, models.BaseModel)
+        self.sudo().job_id = job if waiting else job.db_record()
+        return job
+
+    # the job -------------------------------------------------------------
+
+    def _karage_process_job(self):
+        """Job: create the order of this log.
+
+        A refusal (unknown product, amounts that do not reconcile...) fails
+        the job at once with the seed's message: retrying cannot help until
+        someone fixes the cause and requeues. Concurrency errors propagate
+        and are retried by queue_job. An order that already exists (a
+        requeue of a done job, the same OrderID queued twice) is linked, not
+        created again.
+        """
+        self.ensure_one()
+        document, errors = validate_order(json.loads(self.payload))
+        if errors:
+            raise FailedJobError(describe_errors(errors))
+        with self.env["karage.pos.collection"].work_on("pos.order") as work:
+            existing = work.component(usage="duplicate.checker").existing_order(
+                document["OrderID"]
+            )
+            if existing:
+                self._karage_link_order(existing)
+                return _("Order %s already imported", existing.name)
+            try:
+                order = work.component(usage="order.importer").run(document)
+            except DuplicateOrder as error:
+                # created by a concurrent job that has not committed yet
+                raise RetryableJobError(error.message, seconds=5) from error
+            except KaragePosError as error:
+                raise FailedJobError(error.message) from error
+        self._karage_link_order(order)
+        return _("Created %s", order.name)
+
+    def _karage_link_order(self, order):
+        body = {
+            "status": "success",
+            "data": order._karage_response_data(self.external_order_id),
+            "error": None,
+            "count": 1,
+        }
+        self.sudo().write(
+            {
+                "pos_order_id": order.id,
+                "status_code": 200,
+                "response": json.dumps(body, indent=2, default=str),
+                "error": False,
+            }
+        )
+
+    def _karage_related_action(self):
+        """Open the created order when there is one, else this log."""
+        self.ensure_one()
+        if self.pos_order_id:
+            return self.action_open_order()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+        }
+
+    # operator actions -----------------------------------------------------
+
+    def action_requeue(self):
+        """Run the orders of these logs again (after fixing the cause).
+
+        Logs whose order exists are left alone; a failed or cancelled job is
+        requeued; an accepted order without a job gets one.
+        """
+        for log in self.filtered(lambda log: not log.pos_order_id):
+            if log.job_id:
+                log.job_id.sudo().requeue()
+            elif 200 <= log.status_code < 300:
+                log._karage_enqueue(bulk=log.endpoint.endswith("bulk"))
+        return True

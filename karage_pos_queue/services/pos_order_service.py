@@ -1,0 +1,131 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+
+from odoo.addons.base_rest import restapi
+from odoo.addons.component.core import Component
+from odoo.addons.karage_pos.exceptions import (
+    InvalidPayload,
+    KaragePosError,
+    error_envelope,
+)
+from odoo.addons.karage_pos.schemas import describe_errors, validate_order
+from odoo.addons.karage_pos.services.envelope import KarageEnvelope
+
+STATUS_BY_JOB_STATE = {
+    "wait_dependencies": "queued",
+    "pending": "queued",
+    "enqueued": "queued",
+    "started": "processing",
+    "done": "done",
+    "failed": "failed",
+    "cancelled": "failed",
+}
+
+
+class KaragePosOrderService(Component):
+    """Accept orders at once and create them in queue jobs.
+
+    The payload is validated, the status and duplicate checks run, the
+    webhook log is written and one job per order is enqueued, all in the
+    request's transaction: a 202 answer means the order is durably queued.
+    """
+
+    _inherit = "karage.pos.order.service"
+
+    _bulk_http_status = 202
+    # the queue.job.batch of the bulk being accepted, if any
+    _karage_batch = None
+
+    @restapi.method(
+        [(["/pos-order/<string:order_id>"], "GET")],
+        output_param=KarageEnvelope(success_description="State of the order"),
+    )
+    def status(self, order_id):
+        """Where a Karage order stands: queued, processing, done or failed."""
+        log = (
+            self.env["karage.pos.webhook.log"]
+            .sudo()
+            .search(
+                [
+                    ("external_order_id", "=", order_id.strip()),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                order="pos_order_id, id desc",
+                limit=1,
+            )
+        )
+        with self.env["karage.pos.collection"].work_on("pos.order") as work:
+            order = work.component(usage="duplicate.checker").existing_order(order_id)
+        if order:
+            state, error = "done", None
+        elif not log:
+            return 404, error_envelope(f"Order {order_id} not found")
+        elif log.job_id:
+            state = STATUS_BY_JOB_STATE[log.job_id.state]
+            error = log.job_id.exc_message if state == "failed" else None
+        else:
+            state, error = "failed", log.error
+        data = {"external_order_id": order_id, "state": state, "error": error}
+        if order:
+            data["order"] = order._karage_response_data(order_id)
+        if log.job_id:
+            data["job_uuid"] = log.job_id.uuid
+        return 200, {"status": "success", "data": data, "error": None, "count": 1}
+
+    # acceptance ------------------------------------------------------------
+
+    def _karage_async(self, endpoint):
+        if endpoint.endswith("bulk"):
+            return True
+        sync = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("karage_pos_queue.single_sync")
+        )
+        return sync in (False, None, "", "False", "0")
+
+    def _bulk_results(self, orders):
+        # one queue_job_batch per bulk call: the admin follows its progress
+        self._karage_batch = self.env["queue.job.batch"].get_new_batch(
+            f"Karage bulk of {len(orders)} orders"
+        )
+        try:
+            return super()._bulk_results(orders)
+        finally:
+            self._karage_batch = None
+
+    def _process_order(self, raw, endpoint):
+        if not self._karage_async(endpoint):
+            return super()._process_order(raw, endpoint)
+        started = time.perf_counter()
+        order_id = raw.get("OrderID") if isinstance(raw, dict) else None
+        try:
+            document, errors = validate_order(raw)
+            if errors:
+                raise InvalidPayload(describe_errors(errors), details=errors)
+            with self.env["karage.pos.collection"].work_on("pos.order") as work:
+                work.component(usage="status.checker").check(document)
+                work.component(usage="duplicate.checker").check(document)
+        except KaragePosError as error:
+            code, body = error.status, error_envelope(error.message, error.details)
+            self._log(endpoint, raw, code, body, started, order_id, None)
+            return code, body, order_id
+        log = self._log(endpoint, raw, 202, {}, started, order_id, None)
+        if self._karage_batch:
+            log = log.with_context(job_batch=self._karage_batch)
+        job = log._karage_enqueue(bulk=endpoint.endswith("bulk"))
+        body = {
+            "status": "success",
+            "data": {
+                "external_order_id": order_id,
+                "state": "queued",
+                "job_uuid": job.uuid,
+                "status_url": f"{self.request.httprequest.host_url.rstrip('/')}"
+                f"/api/v1/webhook/pos-order/{order_id}",
+            },
+            "error": None,
+            "count": 1,
+        }
+        log.sudo().response = log._karage_json(body)
+        return 202, body, order_id

@@ -1,0 +1,3 @@
+from . import test_acceptance
+from . import test_job
+from . import test_status

@@ -1,0 +1,97 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import BULK, SINGLE, KarageQueueHttpCase, trap_jobs
+
+
+@tagged("post_install", "-at_install")
+class TestAcceptance(KarageQueueHttpCase):
+    def test_single_order_is_accepted_with_one_job(self):
+        with trap_jobs() as trap:
+            code, body = self.post(SINGLE, self.payload(order_id=11))
+            self.assertEqual(code, 202)
+            data = body["data"]
+            self.assertEqual((data["external_order_id"], data["state"]), (11, "queued"))
+            self.assertTrue(data["status_url"].endswith("/api/v1/webhook/pos-order/11"))
+            self.assertFalse(self.karage_orders(), "created before the job ran")
+            log = self.log_of(11)
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(
+                log._karage_process_job,
+                properties={
+                    "channel": "root.karage_pos",
+                    "identity_key": f"karage_pos_order:{self.company.id}:11",
+                    "description": "Karage POS order 11",
+                },
+            )
+        # the job itself is tested by calling it (test_job)
+        log._karage_process_job()
+        self.assertEqual(self.karage_orders().state, "paid")
+        self.assertEqual(log.pos_order_id, self.karage_orders())
+        self.assertEqual(log.status_code, 200)
+
+    def test_bulk_enqueues_one_job_per_valid_order_on_bulk_channel(self):
+        orders = [
+            self.payload(order_id=21),
+            self.payload(order_id=22, OrderStatus="bad"),
+            self.payload(order_id=23),
+        ]
+        with trap_jobs() as trap:
+            code, body = self.post(BULK, {"orders": orders})
+            self.assertEqual(code, 202)
+            results = body["data"]["results"]
+            self.assertEqual([r["status_code"] for r in results], [202, 400, 202])
+            self.assertEqual(results[1]["status"], "error")
+            trap.assert_jobs_count(2)
+            for order_id in (21, 23):
+                trap.assert_enqueued_job(
+                    self.log_of(order_id)._karage_process_job,
+                    properties={"channel": "root.karage_pos.bulk"},
+                )
+
+    def test_bulk_is_one_batch_of_stored_jobs(self):
+        orders = [self.payload(order_id=31), self.payload(order_id=32)]
+        code, __ = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 202)
+        jobs = self.log_of(31).job_id | self.log_of(32).job_id
+        self.assertEqual(len(jobs), 2)
+        self.assertEqual(set(jobs.mapped("state")), {"pending"})
+        self.assertEqual(len(jobs.job_batch_id), 1)
+        self.assertEqual(jobs.job_batch_id.job_count, 2)
+
+    def test_invalid_payload_is_refused_without_job(self):
+        with trap_jobs() as trap:
+            code, body = self.post(SINGLE, self.payload(order_id=41, Tax="x"))
+            self.assertEqual(code, 400)
+            self.assertIn("Tax", body["details"])
+            trap.assert_jobs_count(0)
+
+    def test_existing_order_is_duplicate_without_job(self):
+        with trap_jobs() as trap:
+            self.post(SINGLE, self.payload(order_id=51))
+            self.log_of(51)._karage_process_job()
+            code, body = self.post(SINGLE, self.payload(order_id=51))
+            self.assertEqual(code, 409)
+            self.assertEqual(
+                body["error"], "Duplicate order: OrderID 51 already exists"
+            )
+            trap.assert_jobs_count(1)
+
+    def test_same_waiting_order_is_not_enqueued_twice(self):
+        self.post(SINGLE, self.payload(order_id=61))
+        self.post(SINGLE, self.payload(order_id=61))
+        jobs = self.env["queue.job"].search(
+            [("identity_key", "=", f"karage_pos_order:{self.company.id}:61")]
+        )
+        self.assertEqual(len(jobs), 1)
+
+    def test_single_sync_setting_answers_with_the_order(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "karage_pos_queue.single_sync", "True"
+        )
+        with trap_jobs() as trap:
+            code, body = self.post(SINGLE, self.payload(order_id=71))
+            trap.assert_jobs_count(0)
+        self.assertEqual(code, 200)
+        self.assertEqual(body["data"]["state"], "paid")
