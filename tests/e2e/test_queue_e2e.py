@@ -31,7 +31,7 @@ def _assert_paid_once_with_done_pickings(odoo, order_ids):
     assert {p["state"] for p in pickings} == {"done"}
 
 
-def test_bulk_of_100_and_single_orders_end_paid(queue_odoo):
+def test_bulk_of_100_and_single_orders_end_paid(queue_odoo, capsys):
     odoo = queue_odoo
     bulk_ids = [odoo.next_order_id() for _ in range(100)]
     started = time.perf_counter()
@@ -53,11 +53,12 @@ def test_bulk_of_100_and_single_orders_end_paid(queue_odoo):
     elapsed = time.perf_counter() - started
     assert set(states.values()) == {"done"}, states
     _assert_paid_once_with_done_pickings(odoo, bulk_ids + single_ids)
-    print(
-        f"\nqueue: 100-order bulk accepted in {bulk_accept * 1000:.0f} ms; single "
-        f"acceptance max {max(latencies) * 1000:.0f} ms; "
-        f"{len(states) / (elapsed + bulk_accept):.1f} orders/s to paid"
-    )
+    with capsys.disabled():
+        print(
+            f"\nqueue: 100-order bulk accepted in {bulk_accept * 1000:.0f} ms; single "
+            f"acceptance max {max(latencies) * 1000:.0f} ms; "
+            f"{len(states) / (elapsed + bulk_accept):.1f} orders/s to paid"
+        )
 
 
 def test_order_failing_for_missing_tax_ends_paid_after_fix_and_requeue(queue_odoo):
