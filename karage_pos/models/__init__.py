@@ -1,5 +1,6 @@
 from . import ir_http
 from . import karage_pos_collection
+from . import karage_pos_retention_mixin
 from . import karage_pos_idempotency
 from . import karage_pos_payment_mode
 from . import karage_pos_webhook_log

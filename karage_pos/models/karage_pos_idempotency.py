@@ -25,6 +25,7 @@ class KaragePosIdempotency(models.Model):
     """
 
     _name = "karage.pos.idempotency"
+    _inherit = ["karage.pos.retention.mixin"]
     _description = "Karage POS Idempotency Record"
     _order = "id desc"
     _rec_name = "key"
@@ -138,12 +139,3 @@ class KaragePosIdempotency(models.Model):
     def _karage_stored_response(self):
         self.ensure_one()
         return self.response_code, json.loads(self.response_body or "null")
-
-    @api.model
-    def _cron_cleanup(self):
-        """Delete records older than the retention setting (0 keeps all)."""
-        days = self.env["res.config.settings"]._karage_setting("retention_days")
-        if days <= 0:
-            return
-        limit = fields.Datetime.now() - timedelta(days=days)
-        self.sudo().search([("create_date", "<", limit)]).unlink()

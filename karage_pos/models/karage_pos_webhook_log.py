@@ -1,7 +1,6 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
-from datetime import timedelta
 
 from odoo import api, fields, models
 
@@ -10,6 +9,7 @@ class KaragePosWebhookLog(models.Model):
     """One order received on a Karage endpoint and what became of it."""
 
     _name = "karage.pos.webhook.log"
+    _inherit = ["karage.pos.retention.mixin"]
     _description = "Karage POS Webhook Log"
     _order = "id desc"
     _rec_name = "display_name"
@@ -80,12 +80,3 @@ class KaragePosWebhookLog(models.Model):
             "res_id": self.pos_order_id.id,
             "view_mode": "form",
         }
-
-    @api.model
-    def _cron_cleanup(self):
-        """Delete logs older than the retention setting (0 keeps all)."""
-        days = self.env["res.config.settings"]._karage_setting("retention_days")
-        if days <= 0:
-            return
-        limit = fields.Datetime.now() - timedelta(days=days)
-        self.sudo().search([("create_date", "<", limit)]).unlink()

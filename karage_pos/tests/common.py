@@ -1,34 +1,17 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import copy
+import json
+from pathlib import Path
 
 from odoo import Command
 
 from odoo.addons.component.tests.common import TransactionComponentCase
 
-SEED_PAYLOAD = {
-    "OrderID": 2001,
-    "OrderDate": "2025-11-27T14:30:00",
-    "AmountDiscount": 0.0,
-    "AmountPaid": 80.50,
-    "AmountTotal": 70.00,
-    "BalanceAmount": 0.0,
-    "GrandTotal": 80.50,
-    "Tax": 10.50,
-    "TaxPercent": 15.0,
-    "OrderStatus": 103,
-    "PaymentMode": 1,
-    "OrderItems": [
-        {
-            "OdooItemID": 0,
-            "ItemName": "Office Chair",
-            "Price": 70.00,
-            "Quantity": 1,
-            "DiscountAmount": 0.00,
-        }
-    ],
-    "CheckoutDetails": [{"PaymentMode": 1, "AmountPaid": 80.50, "CardType": "Cash"}],
-}
+# the single order example of the setup guide
+SEED_PAYLOAD = json.loads(
+    (Path(__file__).parent / "data" / "seed_order.json").read_text(encoding="utf-8")
+)
 
 
 class KarageDataMixin:

@@ -4,6 +4,7 @@
 
 import copy
 import importlib.util
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,29 +13,10 @@ _spec = importlib.util.spec_from_file_location("karage_schemas", SCHEMAS)
 schemas = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(schemas)
 
-SEED = {
-    "OrderID": 2001,
-    "OrderDate": "2025-11-27T14:30:00",
-    "AmountDiscount": 0.0,
-    "AmountPaid": 80.50,
-    "AmountTotal": 70.00,
-    "BalanceAmount": 0.0,
-    "GrandTotal": 80.50,
-    "Tax": 10.50,
-    "TaxPercent": 15.0,
-    "OrderStatus": 103,
-    "PaymentMode": 1,
-    "OrderItems": [
-        {
-            "OdooItemID": 5,
-            "ItemName": "Office Chair",
-            "Price": 70.00,
-            "Quantity": 1,
-            "DiscountAmount": 0.00,
-        }
-    ],
-    "CheckoutDetails": [{"PaymentMode": 1, "AmountPaid": 80.50, "CardType": "Cash"}],
-}
+# the single order example of the setup guide, shared with the Odoo suite
+SEED = json.loads(
+    (SCHEMAS.parent / "tests" / "data" / "seed_order.json").read_text(encoding="utf-8")
+)
 
 
 def seed(**changes):
