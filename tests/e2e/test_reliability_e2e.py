@@ -1,0 +1,54 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Reliability over real HTTP, bounded in count and time, loopback only.
+
+R1: many concurrent identical POSTs per OrderID end in exactly one order
+each and no 5xx. Sizes: KARAGE_R1_ORDERS (default 10) OrderIDs, each posted
+KARAGE_R1_COPIES (default 20) times at once.
+R7: after everything, the API key is in neither the server log nor any
+webhook log.
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+SINGLE = "/api/v1/webhook/pos-order"
+ORDERS = int(os.environ.get("KARAGE_R1_ORDERS", "10"))
+COPIES = int(os.environ.get("KARAGE_R1_COPIES", "20"))
+
+
+def test_r1_concurrent_identical_posts_make_one_order_each(odoo, capsys):
+    order_ids = [odoo.next_order_id() for _ in range(ORDERS)]
+    requests_ = [i for i in order_ids for _ in range(COPIES)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(
+            pool.map(
+                lambda i: odoo.post(SINGLE, odoo.payload(i)).status_code, requests_
+            )
+        )
+    assert not [c for c in codes if c >= 500], codes
+    assert set(codes) <= {200, 202, 409}, set(codes)
+    if odoo.queue_mode:
+        states = odoo.wait_states(order_ids, done=("done",), timeout=600)
+        assert set(states.values()) == {"done"}, states
+    orders = odoo.orders(order_ids)
+    assert sorted(int(o["external_order_id"]) for o in orders) == sorted(order_ids)
+    with capsys.disabled():
+        print(
+            f"\nR1: {len(requests_)} concurrent POSTs for {ORDERS} OrderIDs -> "
+            f"{len(orders)} orders, 0 5xx"
+        )
+
+
+def test_r7_api_key_in_no_webhook_log(odoo):
+    odoo.post(SINGLE, {"OrderID": "leak-check", "Tax": "x"})
+    logs = odoo.admin(
+        "karage.pos.webhook.log",
+        "search_read",
+        [],
+        fields=["payload", "response", "error"],
+    )
+    assert logs
+    for log in logs:
+        for value in log.values():
+            assert odoo.key not in str(value)
