@@ -21,6 +21,8 @@ def _check_order_id(field, value, error):
         error(field, "must not be empty")
 
 
+PRODUCT_KEYS = ("OdooItemID", "ItemID", "ItemName")
+
 ITEM_SCHEMA = {
     "OdooItemID": {"type": "integer", "nullable": True, "min": 1},
     "ItemID": {"type": ["integer", "string"], "nullable": True},
@@ -88,10 +90,6 @@ def order_validator():
     return Validator(ORDER_SCHEMA, purge_unknown=True)
 
 
-def bulk_validator():
-    return Validator(BULK_SCHEMA, purge_unknown=True)
-
-
 def validate_order(payload):
     """Return ``(document, errors)`` for one order payload.
 
@@ -113,9 +111,6 @@ def validate_order(payload):
     if errors:
         return None, errors
     return document, {}
-
-
-PRODUCT_KEYS = ("OdooItemID", "ItemID", "ItemName")
 
 
 def flatten_errors(errors, prefix=""):

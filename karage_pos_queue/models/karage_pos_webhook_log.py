@@ -8,8 +8,6 @@ from odoo.addons.karage_pos.exceptions import DuplicateOrder, KaragePosError
 from odoo.addons.karage_pos.schemas import describe_errors, validate_order
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
-JOB_WAITING = ("wait_dependencies", "pending", "enqueued")
-
 
 class KaragePosWebhookLog(models.Model):
     """The log of an accepted order creates its job and shows its outcome."""
