@@ -103,6 +103,9 @@ class Odoo:
             str(value),
         )
 
+    def session_get(self, path):
+        return requests.get(self.url + path, timeout=60)
+
     def status(self, order_id):
         return requests.get(
             f"{self.url}/api/v1/webhook/pos-order/{order_id}",
