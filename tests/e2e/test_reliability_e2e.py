@@ -96,6 +96,7 @@ def test_r5_schemathesis_finds_no_server_error(odoo, tmp_path, capsys):
         capture_output=True,
         text=True,
         timeout=900,
+        cwd=tmp_path,  # schemathesis keeps its cache in the working directory
     )
     summary = [line for line in result.stdout.splitlines() if "generated," in line]
     assert result.returncode == 0, result.stdout[-4000:]
