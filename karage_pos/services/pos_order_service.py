@@ -138,12 +138,13 @@ class KaragePosOrderService(Component):
         if not key:
             return self._guarded(endpoint, payload, process)
         Idempotency = self.env["karage.pos.idempotency"]
+        order_id = payload.get("OrderID")
         try:
             record, replay = Idempotency._karage_claim(
                 key[:255],
                 request_fingerprint(payload),
                 endpoint,
-                payload.get("OrderID"),
+                str(order_id) if isinstance(order_id, int | str) else None,
             )
         except KaragePosError as error:
             return self._refuse(endpoint, payload, error, time.perf_counter())

@@ -253,3 +253,9 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         body = spec["paths"]["/pos-order"]["post"]["requestBody"]
         schema = body["content"]["application/json"]["schema"]
         self.assertIn("OrderID", schema["required"])
+
+    def test_idempotency_key_with_malformed_order_id_is_400(self):
+        payload = self.payload(OrderID={"not": "an id"})
+        code, body = self.post(SINGLE, payload, headers={"Idempotency-Key": "k-5"})
+        self.assertEqual(code, 400)
+        self.assertIn("OrderID", body["details"])
