@@ -30,6 +30,15 @@ class PosOrder(models.Model):
         )
     ]
 
+    def _karage_success_envelope(self, external_order_id):
+        """The webhook's success answer for this order."""
+        return {
+            "status": "success",
+            "data": self._karage_response_data(external_order_id),
+            "error": None,
+            "count": 1,
+        }
+
     def _karage_response_data(self, external_order_id):
         """The ``data`` part of the webhook's success envelope."""
         self.ensure_one()

@@ -112,26 +112,18 @@ class KaragePosOrderService(Component):
         """Validate, import and log one order: ``(status, body, OrderID)``."""
         started = time.perf_counter()
         order_id = raw.get("OrderID") if isinstance(raw, dict) else None
-        pos_order = self.env["pos.order"]
         try:
             document, errors = validate_order(raw)
             if errors:
                 raise InvalidPayload(describe_errors(errors), details=errors)
             with self.env["karage.pos.collection"].work_on("pos.order") as work:
                 pos_order = work.component(usage="order.importer").run(document)
-            code, body = (
-                200,
-                {
-                    "status": "success",
-                    "data": pos_order._karage_response_data(order_id),
-                    "error": None,
-                    "count": 1,
-                },
-            )
         except KaragePosError as error:
-            code, body = error.status, error_envelope(error.message, error.details)
-        self._log(endpoint, raw, code, body, started, order_id, pos_order)
-        return code, body, order_id
+            code, body = self._refuse(endpoint, raw, error, started, order_id)
+            return code, body, order_id
+        body = pos_order._karage_success_envelope(order_id)
+        self._log(endpoint, raw, 200, body, started, order_id, pos_order)
+        return 200, body, order_id
 
     def _with_idempotency(self, endpoint, payload, process):
         key = (self.request.httprequest.headers.get("Idempotency-Key") or "").strip()
@@ -162,9 +154,10 @@ class KaragePosOrderService(Component):
         except KaragePosError as error:
             return self._refuse(endpoint, payload, error, started)
 
-    def _refuse(self, endpoint, payload, error, started):
+    def _refuse(self, endpoint, payload, error, started, order_id=None):
+        """Log and answer a refusal of one order or of the whole request."""
         body = error_envelope(error.message, error.details)
-        self._log(endpoint, payload, error.status, body, started, None, None)
+        self._log(endpoint, payload, error.status, body, started, order_id, None)
         return error.status, body
 
     def _log(self, endpoint, payload, code, body, started, order_id, pos_order):

@@ -93,17 +93,12 @@ class KaragePosWebhookLog(models.Model):
         return _("Created %s", order.name)
 
     def _karage_link_order(self, order):
-        body = {
-            "status": "success",
-            "data": order._karage_response_data(self.external_order_id),
-            "error": None,
-            "count": 1,
-        }
+        body = order._karage_success_envelope(self.external_order_id)
         self.sudo().write(
             {
                 "pos_order_id": order.id,
                 "status_code": 200,
-                "response": json.dumps(body, indent=2, default=str),
+                "response": self._karage_json(body),
                 "error": False,
             }
         )

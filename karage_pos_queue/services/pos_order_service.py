@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
 
+from odoo.tools import str2bool
+
 from odoo.addons.base_rest import restapi
 from odoo.addons.component.core import Component
 from odoo.addons.karage_pos.exceptions import (
@@ -83,7 +85,7 @@ class KaragePosOrderService(Component):
             .sudo()
             .get_param("karage_pos_queue.single_sync")
         )
-        return sync in (False, None, "", "False", "0")
+        return not str2bool(sync or "0", default=True)
 
     def _bulk_results(self, orders):
         # one queue_job_batch per bulk call: the admin follows its progress
@@ -108,8 +110,7 @@ class KaragePosOrderService(Component):
                 work.component(usage="status.checker").check(document)
                 work.component(usage="duplicate.checker").check(document)
         except KaragePosError as error:
-            code, body = error.status, error_envelope(error.message, error.details)
-            self._log(endpoint, raw, code, body, started, order_id, None)
+            code, body = self._refuse(endpoint, raw, error, started, order_id)
             return code, body, order_id
         log = self._log(endpoint, raw, 202, {}, started, order_id, None)
         if self._karage_batch:
