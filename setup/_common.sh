@@ -105,9 +105,13 @@ ensure_pg_role() {
     if psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
         return 0
     fi
-    if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
-        su postgres -c "psql -q -c \"CREATE ROLE $PGUSER LOGIN CREATEDB PASSWORD '$PGPASSWORD'\"" >/dev/null 2>&1 ||
-            su postgres -c "psql -q -c \"ALTER ROLE $PGUSER LOGIN CREATEDB PASSWORD '$PGPASSWORD'\"" >/dev/null 2>&1
+    if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+        # as the postgres superuser over the local socket: our PG* variables
+        # name the role that does not exist yet, so they must not leak in
+        local as_postgres=(runuser -u postgres -- env -u PGHOST -u PGUSER
+            -u PGPASSWORD psql -p "$PGPORT" -q -d postgres -c)
+        (cd / && { "${as_postgres[@]}" "CREATE ROLE $PGUSER LOGIN CREATEDB PASSWORD '$PGPASSWORD'" ||
+            "${as_postgres[@]}" "ALTER ROLE $PGUSER LOGIN CREATEDB PASSWORD '$PGPASSWORD'"; }) >/dev/null 2>&1
     fi
     psql -d postgres -tAc 'select 1' >/dev/null 2>&1 || {
         say "Cannot connect to PostgreSQL as $PGUSER: create that role with CREATEDB (or set KARAGE_DB_USER / KARAGE_DB_PASSWORD)."
