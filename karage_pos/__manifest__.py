@@ -13,6 +13,7 @@
     "application": False,
     "installable": True,
     "external_dependencies": {"python": ["cerberus"]},
+    "post_load": "post_load",
     "depends": ["point_of_sale", "base_rest", "component"],
     "data": [
         "security/karage_pos_security.xml",

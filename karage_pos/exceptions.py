@@ -39,6 +39,14 @@ def error_envelope(message, details=None):
     return body
 
 
+DATABASE_UNAVAILABLE = (
+    "Service unavailable: Odoo cannot reach its database; the order was not "
+    "recorded, send it again later"
+)
+# seconds a client should wait before sending again after a 503
+RETRY_AFTER = 5
+
+
 class KarageHTTPError(HTTPException):
     """An HTTP error answered with the seed's JSON error envelope.
 
@@ -59,4 +67,10 @@ class KarageHTTPError(HTTPException):
         headers = [("Content-Type", "application/json")]
         if self.code == 401:
             headers.append(("WWW-Authenticate", 'APIKey header="X-API-KEY"'))
+        if self.code == 503:
+            headers.append(("Retry-After", str(RETRY_AFTER)))
         return headers
+
+
+def database_unavailable():
+    return KarageHTTPError(503, DATABASE_UNAVAILABLE)

@@ -2,11 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
+import psycopg2
+from psycopg2.pool import PoolError
+
 from odoo.http import Dispatcher
 
 from odoo.addons.base_rest.http import RestApiDispatcher
 
-from ..exceptions import KarageHTTPError
+from ..exceptions import KarageHTTPError, database_unavailable
 from .main import KARAGE_ROOT_PATH
 
 
@@ -31,6 +34,15 @@ class KarageRestApiDispatcher(RestApiDispatcher):
             self.request.params.update(self._karage_json_body(httprequest))
         self._determine_context_lang()
         return res
+
+    def handle_error(self, exception):
+        # the database went away under the request (restart, failover, full
+        # pool): a clear 503 the sender retries, not base_rest's 500
+        if self.request.httprequest.path.startswith(KARAGE_ROOT_PATH) and isinstance(
+            exception, psycopg2.OperationalError | psycopg2.InterfaceError | PoolError
+        ):
+            return database_unavailable()
+        return super().handle_error(exception)
 
     def _karage_json_body(self, httprequest):
         if httprequest.mimetype != "application/json":

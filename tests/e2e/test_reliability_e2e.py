@@ -5,6 +5,9 @@
 R1: many concurrent identical POSTs per OrderID end in exactly one order
 each and no 5xx. Sizes: KARAGE_R1_ORDERS (default 10) OrderIDs, each posted
 KARAGE_R1_COPIES (default 20) times at once.
+R3: PostgreSQL stopped and started again while orders flow: every
+acknowledged order ends paid, exactly once, and requests during the outage
+get a prompt JSON 503 (KARAGE_R3_OUTAGE seconds of outage, default 6).
 R5: schemathesis against the served OpenAPI spec (positive and negative
 cases, KARAGE_R5_EXAMPLES per operation and phase, default 60): no 5xx, and
 no order created from input the API refused.
@@ -16,13 +19,19 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
+import requests
 
 SINGLE = "/api/v1/webhook/pos-order"
 ORDERS = int(os.environ.get("KARAGE_R1_ORDERS", "10"))
 COPIES = int(os.environ.get("KARAGE_R1_COPIES", "20"))
 EXAMPLES = int(os.environ.get("KARAGE_R5_EXAMPLES", "60"))
+OUTAGE = float(os.environ.get("KARAGE_R3_OUTAGE", "6"))
 
 
 def test_r1_concurrent_identical_posts_make_one_order_each(odoo, capsys):
@@ -45,6 +54,78 @@ def test_r1_concurrent_identical_posts_make_one_order_each(odoo, capsys):
         print(
             f"\nR1: {len(requests_)} concurrent POSTs for {ORDERS} OrderIDs -> "
             f"{len(orders)} orders, 0 5xx"
+        )
+
+
+def _pg_cluster():
+    """``version name`` of the local Debian cluster we may restart, or None."""
+    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster"):
+        return None
+    out = subprocess.run(
+        ["pg_lsclusters", "-h"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    return out[:2] or None
+
+
+def _feed(odoo, stop, results):
+    """Post single orders one after the other until ``stop`` is set."""
+    while not stop.is_set():
+        order_id = odoo.next_order_id()
+        started = time.perf_counter()
+        try:
+            response = odoo.post(SINGLE, odoo.payload(order_id), timeout=60)
+            outcome = (response.status_code, response.headers.get("Content-Type"))
+            body = response.json() if outcome[1] == "application/json" else None
+        except requests.RequestException as error:
+            outcome, body = (type(error).__name__, None), None
+        results.append((order_id, outcome, body, time.perf_counter() - started))
+        time.sleep(0.05)
+
+
+def test_r3_postgresql_restart_loses_no_acknowledged_order(odoo, capsys):
+    cluster = _pg_cluster()
+    if not cluster:
+        pytest.skip("R3 needs root and a local Debian PostgreSQL cluster to restart")
+    stop, results = threading.Event(), []
+    feeders = [
+        threading.Thread(target=_feed, args=(odoo, stop, results)) for _ in range(3)
+    ]
+    for feeder in feeders:
+        feeder.start()
+    try:
+        time.sleep(3)
+        subprocess.run(["pg_ctlcluster", *cluster, "stop", "-m", "fast"], check=True)
+        down_from = len(results)
+        time.sleep(OUTAGE)
+        down_to = len(results)
+        subprocess.run(["pg_ctlcluster", *cluster, "start"], check=True)
+        time.sleep(5)
+    finally:
+        stop.set()
+        for feeder in feeders:
+            feeder.join()
+        subprocess.run(["pg_ctlcluster", *cluster, "start"], check=False)
+    during = results[down_from:down_to]
+    acked = [r[0] for r in results if r[1][0] in (200, 202)]
+    unavailable = [r for r in results if r[1][0] == 503]
+    assert during, "no request was answered while PostgreSQL was down"
+    # the outage is answered at once with the JSON 503, never a 5xx page
+    assert {r[1] for r in during} == {(503, "application/json")}, during[:5]
+    assert all(r[2]["status"] == "error" and r[2]["error"] for r in unavailable)
+    assert max(r[3] for r in during) < 10
+    assert {r[1][0] for r in results} <= {200, 202, 503}, {r[1] for r in results}
+    if odoo.queue_mode:
+        states = odoo.wait_states(acked, done=("done",), timeout=600)
+        assert set(states.values()) == {"done"}, states
+    orders = odoo.orders(acked)
+    assert sorted(int(o["external_order_id"]) for o in orders) == sorted(acked)
+    assert {o["state"] for o in orders} == {"paid"}
+    with capsys.disabled():
+        print(
+            f"\nR3: PostgreSQL down {OUTAGE:.0f} s while orders flowed: "
+            f"{len(acked)} acknowledged -> {len(orders)} paid once; "
+            f"{len(unavailable)} answered 503 "
+            f"(slowest {max(r[3] for r in during) * 1000:.0f} ms), 0 other 5xx"
         )
 
 
