@@ -8,8 +8,6 @@ from ..exceptions import KaragePosError
 
 _logger = logging.getLogger(__name__)
 
-CONFIG_NAME_KEYWORDS = ("External", "Webhook", "API", "Integration")
-
 
 class KaragePosSessionProvider(Component):
     """Find the POS configuration of the integration and an opened session.
@@ -29,18 +27,7 @@ class KaragePosSessionProvider(Component):
 
     def config(self):
         company = self.env.company
-        config = company.karage_pos_config_id
-        if not config:
-            PosConfig = self.env["pos.config"]
-            domain = [("company_id", "=", company.id)]
-            for keyword in CONFIG_NAME_KEYWORDS:
-                config = PosConfig.search(
-                    domain + [("name", "ilike", keyword)], order="id", limit=1
-                )
-                if config:
-                    break
-            else:
-                config = PosConfig.search(domain, order="id", limit=1)
+        config = company._karage_pos_config()
         if not config:
             raise KaragePosError(
                 f"No POS configuration found for company {company.name}"

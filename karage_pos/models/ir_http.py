@@ -52,3 +52,12 @@ class IrHttp(models.AbstractModel):
                 403,
                 f"User {request.env.user.login} has no Point of Sale access",
             )
+        # a key only serves its user's company, and only where Karage is set
+        # up: the key of another company's user cannot write anything here
+        company = request.env.company
+        if not company.sudo()._karage_pos_config():
+            raise KarageHTTPError(
+                403,
+                f"No POS configuration found for company {company.name}: "
+                f"Karage is not set up for the company of {request.env.user.login}",
+            )

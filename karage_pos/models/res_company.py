@@ -10,6 +10,9 @@ def _tz_get(self):
     return [(tz, tz) for tz in sorted(pytz.all_timezones)]
 
 
+CONFIG_NAME_KEYWORDS = ("External", "Webhook", "API", "Integration")
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -27,6 +30,26 @@ class ResCompany(models.Model):
         help="Time zone of Karage's OrderDate (local wall-clock time). "
         "Empty: the company's time zone, else UTC.",
     )
+
+    def _karage_pos_config(self):
+        """The POS configuration that receives this company's Karage orders.
+
+        The configured one, else the first whose name contains one of the
+        seed's keywords, else the company's first; empty when the company
+        has none (Karage is not set up there).
+        """
+        self.ensure_one()
+        if self.karage_pos_config_id:
+            return self.karage_pos_config_id
+        PosConfig = self.env["pos.config"]
+        domain = [("company_id", "=", self.id)]
+        for keyword in CONFIG_NAME_KEYWORDS:
+            config = PosConfig.search(
+                domain + [("name", "ilike", keyword)], order="id", limit=1
+            )
+            if config:
+                return config
+        return PosConfig.search(domain, order="id", limit=1)
 
     def _karage_timezone(self):
         self.ensure_one()

@@ -82,6 +82,29 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         self.assertIn("no Point of Sale access", body["error"])
         self.assertFalse(self.karage_orders())
 
+    def test_key_of_other_company_user_is_403_and_writes_nothing(self):
+        other = self.env["res.company"].create({"name": "Karage Elsewhere"})
+        user = self.env["res.users"].create(
+            {
+                "name": "Other company cashier",
+                "login": "karage_other_company",
+                "email": "o@example.com",
+                "company_id": other.id,
+                "company_ids": [(6, 0, other.ids)],
+                "groups_id": [
+                    (6, 0, [self.env.ref("point_of_sale.group_pos_user").id])
+                ],
+            }
+        )
+        logs = self.env["karage.pos.webhook.log"].search_count([])
+        code, body = self.post(SINGLE, self.payload(), key=self._key(user))
+        self.assertEqual(code, 403)
+        self.assertIn(
+            "No POS configuration found for company Karage Elsewhere", body["error"]
+        )
+        self.assertFalse(self.karage_orders())
+        self.assertEqual(self.env["karage.pos.webhook.log"].search_count([]), logs)
+
     # single order -----------------------------------------------------
 
     def test_seed_payload_answers_seed_success_shape(self):

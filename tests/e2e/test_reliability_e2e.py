@@ -11,8 +11,11 @@ get a prompt JSON 503 (KARAGE_R3_OUTAGE seconds of outage, default 6).
 R5: schemathesis against the served OpenAPI spec (positive and negative
 cases, KARAGE_R5_EXAMPLES per operation and phase, default 60): no 5xx, and
 no order created from input the API refused.
-R7: after everything, the API key is in neither the server log nor any
-webhook log.
+R6: the authentication matrix over HTTP: no key, wrong key, expired key,
+revoked key, a user without POS rights and the key of another company's
+user all get 401/403 and write nothing (no order, no webhook log).
+R7: after everything, no API key used is in the server log or any webhook
+log.
 """
 
 import os
@@ -32,6 +35,8 @@ ORDERS = int(os.environ.get("KARAGE_R1_ORDERS", "10"))
 COPIES = int(os.environ.get("KARAGE_R1_COPIES", "20"))
 EXAMPLES = int(os.environ.get("KARAGE_R5_EXAMPLES", "60"))
 OUTAGE = float(os.environ.get("KARAGE_R3_OUTAGE", "6"))
+# every key R6 issued: R7 looks for them too
+ISSUED_KEYS = []
 
 
 def test_r1_concurrent_identical_posts_make_one_order_each(odoo, capsys):
@@ -129,18 +134,88 @@ def test_r3_postgresql_restart_loses_no_acknowledged_order(odoo, capsys):
         )
 
 
-def test_r7_api_key_in_no_webhook_log(odoo):
-    odoo.post(SINGLE, {"OrderID": "leak-check", "Tax": "x"})
-    logs = odoo.admin(
-        "karage.pos.webhook.log",
-        "search_read",
-        [],
-        fields=["payload", "response", "error"],
+def _issue_key(odoo, login, company_id=None, pos=True):
+    """A user with a fresh persistent key, issued like an administrator would."""
+    groups = [
+        odoo.admin("ir.model.data", "check_object_reference", "base", "group_user")[1]
+    ]
+    if pos:
+        groups.append(
+            odoo.admin(
+                "ir.model.data",
+                "check_object_reference",
+                "point_of_sale",
+                "group_pos_user",
+            )[1]
+        )
+    values = {
+        "name": login,
+        "login": login,
+        "email": f"{login}@example.com",
+        "groups_id": [(6, 0, groups)],
+    }
+    if company_id:
+        values.update(company_id=company_id, company_ids=[(6, 0, [company_id])])
+    user_id = odoo.admin("res.users", "create", values)
+    wizard = odoo.admin(
+        "karage.pos.api.key.wizard", "create", {"user_id": user_id, "name": login}
     )
-    assert logs
-    for log in logs:
-        for value in log.values():
-            assert odoo.key not in str(value)
+    odoo.admin("karage.pos.api.key.wizard", "action_generate", [wizard])
+    [row] = odoo.admin("karage.pos.api.key.wizard", "read", [wizard], ["key"])
+    ISSUED_KEYS.append(row["key"])
+    return user_id, row["key"]
+
+
+def _psql(sql, *args):
+    subprocess.run(
+        ["psql", "-q", "-d", os.environ["KARAGE_DB"], "-c", sql, *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_r6_auth_matrix_refuses_and_writes_nothing(odoo, capsys):
+    tag = odoo.next_order_id()
+    company = odoo.admin("res.company", "create", {"name": f"Elsewhere {tag}"})
+    __, other_company_key = _issue_key(odoo, f"r6_other_{tag}", company_id=company)
+    __, no_pos_key = _issue_key(odoo, f"r6_nopos_{tag}", pos=False)
+    expired_user, expired_key = _issue_key(odoo, f"r6_expired_{tag}")
+    revoked_user, revoked_key = _issue_key(odoo, f"r6_revoked_{tag}")
+    # an expiry in the past, and a key its owner's administrator deleted
+    _psql(
+        "UPDATE res_users_apikeys SET expiration_date = now() - interval '1 hour' "
+        f"WHERE user_id = {int(expired_user)}"
+    )
+    _psql(f"DELETE FROM res_users_apikeys WHERE user_id = {int(revoked_user)}")
+    cases = {
+        "no key": (False, 401),
+        "wrong key": ("0" * 40, 401),
+        "expired key": (expired_key, 401),
+        "revoked key": (revoked_key, 401),
+        "user without POS rights": (no_pos_key, 403),
+        "key of another company's user": (other_company_key, 403),
+    }
+    logs_before = odoo.admin("karage.pos.webhook.log", "search_count", [])
+    answers, order_ids = {}, []
+    for name, (key, __) in cases.items():
+        for path in (SINGLE, SINGLE + "/bulk"):
+            order_id = odoo.next_order_id()
+            order_ids.append(order_id)
+            body = odoo.payload(order_id)
+            response = odoo.post(path, body if path == SINGLE else [body], key=key)
+            answers[name, path] = (response.status_code, response.json()["status"])
+    assert answers == {
+        (name, path): (code, "error")
+        for name, (__, code) in cases.items()
+        for path in (SINGLE, SINGLE + "/bulk")
+    }
+    assert not odoo.orders(order_ids)
+    assert odoo.admin("karage.pos.webhook.log", "search_count", []) == logs_before
+    with capsys.disabled():
+        print(
+            f"\nR6: {len(answers)} requests over {len(cases)} refused identities "
+            "-> all 401/403, 0 orders, 0 webhook logs"
+        )
 
 
 def test_r5_schemathesis_finds_no_server_error(odoo, tmp_path, capsys):
@@ -198,3 +273,30 @@ def test_r5_schemathesis_finds_no_server_error(odoo, tmp_path, capsys):
     created = len(created)
     with capsys.disabled():
         print(f"\nR5: {' '.join(summary)}; {refused} refused, {created} orders, 0 5xx")
+
+
+def test_r7_no_api_key_in_server_or_webhook_log(odoo, capsys):
+    # runs last: after every request above, R6's refused keys included
+    odoo.post(SINGLE, {"OrderID": "leak-check", "Tax": "x"})
+    keys = [odoo.key, *ISSUED_KEYS]
+    logs = odoo.admin(
+        "karage.pos.webhook.log",
+        "search_read",
+        [],
+        fields=["payload", "response", "error"],
+    )
+    assert logs
+    for log in logs:
+        for value in log.values():
+            assert not [key for key in keys if key in str(value)]
+    lines = 0
+    if odoo.server_log:
+        with open(odoo.server_log, encoding="utf-8", errors="replace") as server_log:
+            for line in server_log:
+                lines += 1
+                assert not [key for key in keys if key in line]
+    with capsys.disabled():
+        print(
+            f"\nR7: {len(keys)} API keys found in 0 of {len(logs)} webhook logs "
+            f"and 0 of {lines} server log lines"
+        )
