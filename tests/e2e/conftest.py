@@ -167,6 +167,45 @@ class Odoo:
             ],
         )
 
+    def assert_paid_once_with_done_pickings(self, order_ids):
+        orders = self.orders(order_ids)
+        assert sorted(int(o["external_order_id"]) for o in orders) == sorted(order_ids)
+        assert {o["state"] for o in orders} == {"paid"}
+        picking_ids = [pid for o in orders for pid in o["picking_ids"]]
+        pickings = self.call("stock.picking", "read", picking_ids, fields=["state"])
+        assert len(pickings) == len(order_ids)
+        assert {p["state"] for p in pickings} == {"done"}
+
+    def wait_paid(self, order_ids, timeout=1800):
+        """Wait until every order is paid; stop early when a job failed.
+
+        Returns the failed jobs of these orders (empty when all are paid).
+        """
+        wanted = [str(i) for i in order_ids]
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            paid = self.admin(
+                "pos.order",
+                "search_count",
+                [("external_order_id", "in", wanted), ("state", "=", "paid")],
+            )
+            failed = self.failed_jobs(order_ids)
+            if paid == len(wanted) or failed:
+                return failed
+            time.sleep(1)
+        raise AssertionError(f"only {paid} of {len(wanted)} orders paid in time")
+
+    def failed_jobs(self, order_ids):
+        return self.admin(
+            "karage.pos.webhook.log",
+            "search_read",
+            [
+                ("external_order_id", "in", [str(i) for i in order_ids]),
+                ("job_id.state", "in", ["failed", "cancelled"]),
+            ],
+            fields=["external_order_id", "job_error"],
+        )
+
     def close_sessions(self):
         sessions = self.call(
             "pos.session", "search_read", [("state", "!=", "closed")], fields=["id"]
@@ -181,6 +220,15 @@ class Odoo:
 @pytest.fixture(scope="session")
 def odoo():
     return Odoo()
+
+
+@pytest.fixture
+def queue_odoo(odoo):
+    """The served Odoo with karage_pos_queue, single orders queued too."""
+    if not odoo.queue_mode:
+        pytest.skip("karage_pos_queue is not installed on the served database")
+    odoo.set_single_sync(False)
+    return odoo
 
 
 @pytest.fixture

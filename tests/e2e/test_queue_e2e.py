@@ -1,34 +1,14 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""karage_pos_queue over real HTTP: workers, the job runner, a killed worker."""
+"""karage_pos_queue over real HTTP: workers and the job runner.
 
-import os
-import signal
-import subprocess
+The killed-worker test is R2 in test_reliability_e2e.py.
+"""
+
 import time
-
-import pytest
 
 SINGLE = "/api/v1/webhook/pos-order"
 BULK = "/api/v1/webhook/pos-order/bulk"
-
-
-@pytest.fixture
-def queue_odoo(odoo):
-    if not odoo.queue_mode:
-        pytest.skip("karage_pos_queue is not installed on the served database")
-    odoo.set_single_sync(False)
-    return odoo
-
-
-def _assert_paid_once_with_done_pickings(odoo, order_ids):
-    orders = odoo.orders(order_ids)
-    assert sorted(int(o["external_order_id"]) for o in orders) == sorted(order_ids)
-    assert {o["state"] for o in orders} == {"paid"}
-    picking_ids = [pid for o in orders for pid in o["picking_ids"]]
-    pickings = odoo.call("stock.picking", "read", picking_ids, fields=["state"])
-    assert len(pickings) == len(order_ids)
-    assert {p["state"] for p in pickings} == {"done"}
 
 
 def test_bulk_of_100_and_single_orders_end_paid(queue_odoo, capsys):
@@ -52,7 +32,7 @@ def test_bulk_of_100_and_single_orders_end_paid(queue_odoo, capsys):
     states = odoo.wait_states(bulk_ids + single_ids)
     elapsed = time.perf_counter() - started
     assert set(states.values()) == {"done"}, states
-    _assert_paid_once_with_done_pickings(odoo, bulk_ids + single_ids)
+    odoo.assert_paid_once_with_done_pickings(bulk_ids + single_ids)
     with capsys.disabled():
         print(
             f"\nqueue: 100-order bulk accepted in {bulk_accept * 1000:.0f} ms; single "
@@ -98,31 +78,3 @@ def test_order_failing_for_missing_tax_ends_paid_after_fix_and_requeue(queue_odo
         order_id: "done"
     }
     assert [o["state"] for o in odoo.orders([order_id])] == ["paid"]
-
-
-def _children(pid):
-    out = subprocess.run(
-        ["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True
-    ).stdout
-    return [int(p) for p in out.split()]
-
-
-def test_worker_killed_mid_bulk_loses_and_duplicates_nothing(queue_odoo):
-    odoo = queue_odoo
-    server = os.environ.get("KARAGE_SERVER_PID")
-    if not server:
-        pytest.skip("the server process is not known")
-    order_ids = [odoo.next_order_id() for _ in range(60)]
-    response = odoo.post(BULK, {"orders": [odoo.payload(i) for i in order_ids]})
-    assert response.status_code == 202
-    # wait until jobs run, then kill every worker process of the server
-    deadline = time.time() + 120
-    while time.time() < deadline and not odoo.orders(order_ids):
-        time.sleep(0.5)
-    killed = _children(int(server))
-    for pid in killed:
-        os.kill(pid, signal.SIGKILL)
-    assert killed
-    states = odoo.wait_states(order_ids, done=("done",), timeout=600)
-    assert set(states.values()) == {"done"}, states
-    _assert_paid_once_with_done_pickings(odoo, order_ids)

@@ -5,9 +5,13 @@
 R1: many concurrent identical POSTs per OrderID end in exactly one order
 each and no 5xx. Sizes: KARAGE_R1_ORDERS (default 10) OrderIDs, each posted
 KARAGE_R1_COPIES (default 20) times at once.
+R2: SIGKILL of every Odoo worker in the middle of a bulk of KARAGE_R2_ORDERS
+(default 60): every order ends paid, none lost, none created twice.
 R3: PostgreSQL stopped and started again while orders flow: every
 acknowledged order ends paid, exactly once, and requests during the outage
 get a prompt JSON 503 (KARAGE_R3_OUTAGE seconds of outage, default 6).
+R4: a bulk of KARAGE_R4_ORDERS (default 100) orders of the same product,
+run by two jobs at a time (hot stock rows): no job fails.
 R5: schemathesis against the served OpenAPI spec (positive and negative
 cases, KARAGE_R5_EXAMPLES per operation and phase, default 60): no 5xx, and
 no order created from input the API refused.
@@ -20,6 +24,7 @@ log.
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -31,9 +36,12 @@ import pytest
 import requests
 
 SINGLE = "/api/v1/webhook/pos-order"
+BULK = "/api/v1/webhook/pos-order/bulk"
 ORDERS = int(os.environ.get("KARAGE_R1_ORDERS", "10"))
 COPIES = int(os.environ.get("KARAGE_R1_COPIES", "20"))
 EXAMPLES = int(os.environ.get("KARAGE_R5_EXAMPLES", "60"))
+R2_ORDERS = int(os.environ.get("KARAGE_R2_ORDERS", "60"))
+R4_ORDERS = int(os.environ.get("KARAGE_R4_ORDERS", "100"))
 OUTAGE = float(os.environ.get("KARAGE_R3_OUTAGE", "6"))
 # every key R6 issued: R7 looks for them too
 ISSUED_KEYS = []
@@ -59,6 +67,63 @@ def test_r1_concurrent_identical_posts_make_one_order_each(odoo, capsys):
         print(
             f"\nR1: {len(requests_)} concurrent POSTs for {ORDERS} OrderIDs -> "
             f"{len(orders)} orders, 0 5xx"
+        )
+
+
+def _children(pid):
+    out = subprocess.run(
+        ["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True
+    ).stdout
+    return [int(p) for p in out.split()]
+
+
+def test_r2_workers_killed_mid_bulk_lose_and_duplicate_nothing(queue_odoo, capsys):
+    odoo = queue_odoo
+    server = os.environ.get("KARAGE_SERVER_PID")
+    if not server:
+        pytest.skip("the server process is not known")
+    order_ids = [odoo.next_order_id() for _ in range(R2_ORDERS)]
+    response = odoo.post(BULK, {"orders": [odoo.payload(i) for i in order_ids]})
+    assert response.status_code == 202
+    # once jobs are running, kill every worker process of the server
+    deadline = time.time() + 120
+    while time.time() < deadline and not odoo.orders(order_ids):
+        time.sleep(0.5)
+    done_before_kill = len(odoo.orders(order_ids))
+    killed = _children(int(server))
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)
+    assert killed
+    assert not odoo.wait_paid(order_ids)
+    odoo.assert_paid_once_with_done_pickings(order_ids)
+    with capsys.disabled():
+        print(
+            f"\nR2: {len(killed)} workers SIGKILLed with {done_before_kill} of "
+            f"{R2_ORDERS} orders done -> {R2_ORDERS} paid once, 0 lost"
+        )
+
+
+def test_r4_hot_stock_rows_fail_no_job(queue_odoo, capsys):
+    odoo = queue_odoo
+    order_ids = [odoo.next_order_id() for _ in range(R4_ORDERS)]
+    started = time.perf_counter()
+    response = odoo.post(BULK, [odoo.payload(i, product="Car Wash") for i in order_ids])
+    assert response.status_code == 202, response.text
+    failed = odoo.wait_paid(order_ids)
+    elapsed = time.perf_counter() - started
+    assert not failed, failed[:5]
+    odoo.assert_paid_once_with_done_pickings(order_ids)
+    jobs = [r["data"]["job_uuid"] for r in response.json()["data"]["results"]]
+    retried = odoo.admin(
+        "queue.job",
+        "search_count",
+        [("uuid", "in", jobs), ("retry", ">", 1)],
+    )
+    with capsys.disabled():
+        print(
+            f"\nR4: {R4_ORDERS} orders of one product, two jobs at a time -> "
+            f"0 failed jobs, {retried} retried after a lock conflict, "
+            f"{R4_ORDERS / elapsed:.1f} orders/s"
         )
 
 
