@@ -156,3 +156,38 @@ wait_http() {
     done
     return 1
 }
+
+# Creates database $1 with both addons and the demo POS, then serves it on
+# port $2 with 4 workers and the job runner; $3 is a work folder (odoo.conf,
+# server.log, demo.out), further arguments are extra odoo.conf lines (the
+# [queue_job] channels among them). Sets SERVER_PID (Odoo's master process)
+# and exports the KARAGE_* variables the e2e tests and benchmarks read.
+serve_fresh_database() {
+    local db=$1 port=$2 work=$3
+    shift 3
+    write_odoo_conf "$work/odoo.conf" "http_port = $port" "workers = 4" \
+        "max_cron_threads = 1" "limit_time_real = 3600" "limit_time_cpu = 3600" \
+        "db_name = $db" "dbfilter = ^$db\$" "logfile = $work/server.log" \
+        "server_wide_modules = base,web,queue_job" "$@"
+    say "Creating $db with karage_pos and karage_pos_queue ..."
+    odoo_cmd -c "$work/odoo.conf" -d "$db" -i karage_pos,karage_pos_queue \
+        --without-demo=all --stop-after-init --log-level=warn --no-http || return 1
+    odoo_cmd shell -c "$work/odoo.conf" -d "$db" --log-level=warn --no-http \
+        <"$REPO/setup/karage_demo.py" >"$work/demo.out" || return 1
+    # started here, not through odoo_cmd in a subshell: $! is Odoo's master
+    # shellcheck disable=SC2086
+    "$ODOO_PY" $ODOO_BIN -c "$work/odoo.conf" >/dev/null 2>&1 &
+    SERVER_PID=$!
+    wait_http "http://127.0.0.1:$port/web/login" || {
+        say "Odoo did not start (see $work/server.log)."
+        return 1
+    }
+    KARAGE_BASE_URL="http://127.0.0.1:$port"
+    KARAGE_DB=$db
+    KARAGE_API_KEY=$(sed -n 's/^KARAGE_API_KEY=//p' "$work/demo.out")
+    KARAGE_PRODUCTS=$(sed -n 's/^KARAGE_PRODUCTS=//p' "$work/demo.out")
+    KARAGE_SERVER_LOG="$work/server.log"
+    KARAGE_SERVER_PID=$SERVER_PID
+    export KARAGE_BASE_URL KARAGE_DB KARAGE_API_KEY KARAGE_PRODUCTS \
+        KARAGE_SERVER_LOG KARAGE_SERVER_PID
+}

@@ -39,11 +39,13 @@ class KaragePosWebhookLog(models.Model):
 
     # enqueueing ---------------------------------------------------------
 
-    def _karage_enqueue(self, bulk=False):
+    def _karage_enqueue(self, bulk=False, response=None):
         """Enqueue the job of this accepted order; return the ``Job``.
 
         The identity key keeps one waiting job per order: the same OrderID
-        accepted again while its job waits is not enqueued twice.
+        accepted again while its job waits is not enqueued twice. The job
+        link is written in one write with ``response`` (a callable taking
+        the job and returning the answer to store), when given.
         """
         self.ensure_one()
         channel = "root.karage_pos.bulk" if bulk else "root.karage_pos"
@@ -56,7 +58,10 @@ class KaragePosWebhookLog(models.Model):
         )._karage_process_job()
         # an order already waiting: with_delay hands back its queue.job
         waiting = isinstance(job, models.BaseModel)
-        self.sudo().job_id = job if waiting else job.db_record()
+        values = {"job_id": job if waiting else job.db_record()}
+        if response:
+            values["response"] = self._karage_json(response(job))
+        self.sudo().write(values)
         return job
 
     # the job -------------------------------------------------------------

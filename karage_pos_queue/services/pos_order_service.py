@@ -115,18 +115,21 @@ class KaragePosOrderService(Component):
         log = self._log(endpoint, raw, 202, {}, started, order_id, None)
         if self._karage_batch:
             log = log.with_context(job_batch=self._karage_batch)
-        job = log._karage_enqueue(bulk=endpoint.endswith("bulk"))
-        body = {
-            "status": "success",
-            "data": {
-                "external_order_id": order_id,
-                "state": "queued",
-                "job_uuid": job.uuid,
-                "status_url": f"{self.request.httprequest.host_url.rstrip('/')}"
-                f"/api/v1/webhook/pos-order/{order_id}",
-            },
-            "error": None,
-            "count": 1,
-        }
-        log.sudo().response = log._karage_json(body)
+        host_url = self.request.httprequest.host_url.rstrip("/")
+
+        def accepted(job):
+            return {
+                "status": "success",
+                "data": {
+                    "external_order_id": order_id,
+                    "state": "queued",
+                    "job_uuid": job.uuid,
+                    "status_url": f"{host_url}/api/v1/webhook/pos-order/{order_id}",
+                },
+                "error": None,
+                "count": 1,
+            }
+
+        job = log._karage_enqueue(bulk=endpoint.endswith("bulk"), response=accepted)
+        body = accepted(job)
         return 202, body, order_id

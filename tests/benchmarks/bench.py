@@ -9,7 +9,14 @@ figure is a ratio taken side by side, never an absolute time:
   against the same orders sent one per call to ``pos.order.sync_from_ui``;
 - P2 acceptance latency p50/p99 with 8 concurrent clients, against
   ``/jsonrpc`` ``execute_kw`` creating one record with the same API key;
-- P3 time to accept a bulk of 1000 orders as a share of its processing.
+- P3 time to accept a bulk of 1000 orders as a share of its processing;
+- P5 closing a session of 1000 Karage orders, against closing one of 1000
+  orders created through ``sync_from_ui``;
+- P4 throughput of a bulk with 50 000 orders of history in the database
+  (orders, lines, payments, pickings, moves, webhook logs and jobs, cloned
+  in SQL from a real Karage order), against the same bulk just before;
+- the peak resident memory of Odoo's worker processes during the Karage and
+  the native phases.
 """
 
 import itertools
@@ -17,10 +24,13 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import psutil
+import psycopg2
 import requests
 
 URL = os.environ["KARAGE_BASE_URL"]
@@ -29,6 +39,9 @@ DB = os.environ["KARAGE_DB"]
 PRODUCTS = json.loads(os.environ["KARAGE_PRODUCTS"])
 N = int(os.environ.get("KARAGE_BENCH_ORDERS", "200"))
 BULK_P3 = int(os.environ.get("KARAGE_BENCH_P3_ORDERS", "1000"))
+CLOSE_P5 = int(os.environ.get("KARAGE_BENCH_P5_ORDERS", "1000"))
+HISTORY_P4 = int(os.environ.get("KARAGE_BENCH_P4_HISTORY", "50000"))
+SERVER_PID = int(os.environ.get("KARAGE_SERVER_PID", "0"))
 IDS = itertools.count(int(time.time()) * 1000)
 SESSION = requests.Session()
 
@@ -164,16 +177,13 @@ def native_order(ctx):
 
 
 def p1(ctx):
+    phase("native")
     native_started = time.perf_counter()
     for _ in range(N):
         call("pos.order", "sync_from_ui", [native_order(ctx)])
     native = time.perf_counter() - native_started
-    ids = [next(IDS) for _ in range(N)]
-    started = time.perf_counter()
-    response = post("/api/v1/webhook/pos-order/bulk", [karage_order(i) for i in ids])
-    assert response.status_code in (200, 202), response.text
-    wait_paid(ids)
-    karage = time.perf_counter() - started
+    phase("karage")
+    karage = N / bulk_rate(N)
     return native / karage, N / karage, N / native
 
 
@@ -202,7 +212,9 @@ def p2():
     def native():
         call("res.partner", "create", {"name": f"Bench {next(IDS)}"})
 
+    phase("karage")
     karage_times = timed(karage, count)
+    phase("native")
     native_times = timed(native, count)
     return (
         percentile(karage_times, 0.5) / percentile(native_times, 0.5),
@@ -222,7 +234,225 @@ def p3():
     return accepted / total
 
 
+class MemoryWatch(threading.Thread):
+    """Samples the resident memory of Odoo's worker processes by phase."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.phase = None
+        self.peaks = {}  # phase -> (largest worker, all workers together)
+        self.stopped = threading.Event()
+
+    def run(self):
+        master = psutil.Process(SERVER_PID) if SERVER_PID else None
+        while master and not self.stopped.wait(0.2):
+            sizes = []
+            for child in master.children():
+                try:
+                    sizes.append(child.memory_info().rss)
+                except psutil.Error:
+                    continue
+            if self.phase and sizes:
+                largest, total = self.peaks.get(self.phase, (0, 0))
+                self.peaks[self.phase] = (max(largest, *sizes), max(total, sum(sizes)))
+
+
+MEMORY = MemoryWatch()
+
+
+def phase(name):
+    MEMORY.phase = name
+
+
+def open_session():
+    """Open a new session of the Karage POS (the way its first order would)."""
+    order_id = next(IDS)
+    post("/api/v1/webhook/pos-order", karage_order(order_id))
+    wait_paid([order_id])
+    [order] = call(
+        "pos.order",
+        "search_read",
+        [("external_order_id", "=", str(order_id))],
+        fields=["session_id"],
+    )
+    return order["session_id"][0]
+
+
+def close_session(session_id):
+    started = time.perf_counter()
+    call("pos.session", "action_pos_session_closing_control", [session_id])
+    elapsed = time.perf_counter() - started
+    [session] = call("pos.session", "read", [session_id], fields=["state"])
+    assert session["state"] == "closed", session
+    return elapsed
+
+
+def p5(ctx):
+    """Close a session of CLOSE_P5 Karage orders, then one of native orders."""
+    close_session(ctx["session_id"])
+    phase("karage")
+    karage_session = open_session()
+    ids = [next(IDS) for _ in range(CLOSE_P5)]
+    response = post("/api/v1/webhook/pos-order/bulk", [karage_order(i) for i in ids])
+    assert response.status_code == 202, response.text
+    wait_paid(ids)
+    karage = close_session(karage_session)
+    phase("native")
+    native_ctx = dict(ctx, session_id=open_session())
+    for _ in range(CLOSE_P5):
+        call("pos.order", "sync_from_ui", [native_order(native_ctx)])
+    native = close_session(native_ctx["session_id"])
+    return karage / native, karage, native, karage_session
+
+
+# the rows cloned for each order of history, parent first: table, the
+# template rows, and the values that must differ (SQL over the template "t"
+# and the new order "o")
+HISTORY_TABLES = [
+    (
+        "pos_order_line",
+        "t.order_id = %(order)s",
+        {"order_id": "o.id", "uuid": "gen_random_uuid()::varchar"},
+    ),
+    ("pos_payment", "t.pos_order_id = %(order)s", {"pos_order_id": "o.id"}),
+    (
+        "stock_picking",
+        "t.pos_order_id = %(order)s",
+        {"pos_order_id": "o.id", "name": "t.name || '/H' || o.id"},
+    ),
+]
+
+
+def _columns(cr, table):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name != 'id'",
+        [table],
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def _clone(cr, table, source, overrides, params):
+    columns = _columns(cr, table)
+    values = [overrides.get(c, f"t.{c}") for c in columns]
+    cr.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {source}",
+        params,
+    )
+
+
+def seed_history(count, session_id):
+    """``count`` paid Karage orders of a closed session, cloned in SQL.
+
+    Each clone of the template order (the session's first Karage order)
+    gets its lines, payment, picking with its moves and move lines, its
+    webhook log and its done queue job: what ``count`` real orders leave.
+    """
+    with psycopg2.connect(dbname=DB) as cnx, cnx.cursor() as cr:
+        cr.execute(
+            "SELECT id FROM pos_order WHERE session_id = %s "
+            "AND external_order_id IS NOT NULL ORDER BY id LIMIT 1",
+            [session_id],
+        )
+        [template] = cr.fetchone()
+        params = {"order": template, "count": count}
+        _clone(
+            cr,
+            "pos_order",
+            "pos_order t CROSS JOIN generate_series(1, %(count)s) g "
+            "WHERE t.id = %(order)s",
+            {
+                "name": "t.name || '/H' || g",
+                "uuid": "gen_random_uuid()::varchar",
+                "external_order_id": "'hist-' || g",
+                "access_token": "md5(random()::text)",
+            },
+            params,
+        )
+        history = "pos_order o WHERE o.external_order_id LIKE 'hist-%%'"
+        for table, template_rows, overrides in HISTORY_TABLES:
+            _clone(
+                cr,
+                table,
+                f"{table} t, {history} AND {template_rows}",
+                overrides,
+                params,
+            )
+        pickings = (
+            "stock_picking p JOIN pos_order o ON o.id = p.pos_order_id "
+            "WHERE o.external_order_id LIKE 'hist-%%'"
+        )
+        _clone(
+            cr,
+            "stock_move",
+            f"stock_move t, {pickings} AND t.picking_id = "
+            "(SELECT id FROM stock_picking WHERE pos_order_id = %(order)s)",
+            {"picking_id": "p.id", "reference": "p.name"},
+            params,
+        )
+        _clone(
+            cr,
+            "stock_move_line",
+            "stock_move_line t, stock_move m JOIN stock_picking p "
+            "ON p.id = m.picking_id JOIN pos_order o ON o.id = p.pos_order_id "
+            "WHERE o.external_order_id LIKE 'hist-%%' AND t.move_id = "
+            "(SELECT id FROM stock_move WHERE picking_id = (SELECT id FROM "
+            "stock_picking WHERE pos_order_id = %(order)s))",
+            {"move_id": "m.id", "picking_id": "p.id", "reference": "p.name"},
+            params,
+        )
+        _clone(
+            cr,
+            "queue_job",
+            f"queue_job t, {history} AND t.id = (SELECT job_id FROM "
+            "karage_pos_webhook_log WHERE pos_order_id = %(order)s LIMIT 1)",
+            {
+                "uuid": "gen_random_uuid()::varchar",
+                "identity_key": "'karage_pos_order:' || o.company_id || ':' || "
+                "o.external_order_id",
+            },
+            params,
+        )
+        _clone(
+            cr,
+            "karage_pos_webhook_log",
+            f"karage_pos_webhook_log t, {history} AND t.pos_order_id = %(order)s",
+            {
+                "pos_order_id": "o.id",
+                "external_order_id": "o.external_order_id",
+                "job_id": "(SELECT j.id FROM queue_job j WHERE j.identity_key = "
+                "'karage_pos_order:' || o.company_id || ':' || o.external_order_id)",
+            },
+            params,
+        )
+        cr.execute("SELECT count(*) FROM pos_order")
+        [orders] = cr.fetchone()
+    with psycopg2.connect(dbname=DB) as cnx:
+        cnx.autocommit = True
+        with cnx.cursor() as cr:
+            cr.execute("ANALYZE")
+    return orders
+
+
+def bulk_rate(count):
+    ids = [next(IDS) for _ in range(count)]
+    started = time.perf_counter()
+    response = post("/api/v1/webhook/pos-order/bulk", [karage_order(i) for i in ids])
+    assert response.status_code in (200, 202), response.text
+    wait_paid(ids)
+    return count / (time.perf_counter() - started)
+
+
+def p4(closed_session):
+    before = bulk_rate(N)
+    orders = seed_history(HISTORY_P4, closed_session)
+    after = bulk_rate(N)
+    return after / before, after, before, orders
+
+
 def main():
+    MEMORY.start()
     ctx = native_context()
     rows = []
     ratio, karage_rate, native_rate = p1(ctx)
@@ -246,6 +476,7 @@ def main():
     rows.append(
         ("P2 acceptance p99 vs execute_kw create", f"{p99:.2f}x", "<= 1.5x", p99 <= 1.5)
     )
+    phase("karage")
     share = p3()
     rows.append(
         (
@@ -255,9 +486,39 @@ def main():
             share <= 0.05,
         )
     )
+    ratio, karage, native, closed_session = p5(ctx)
+    rows.append(
+        (
+            f"P5 closing {CLOSE_P5} orders vs native",
+            f"{ratio:.2f}x ({karage:.1f} vs {native:.1f} s)",
+            "<= 1.1x",
+            ratio <= 1.1,
+        )
+    )
+    phase("karage")
+    ratio, after, before, orders = p4(closed_session)
+    rows.append(
+        (
+            f"P4 throughput with {HISTORY_P4} orders of history",
+            f"{ratio:.2f}x ({after:.1f} vs {before:.1f} orders/s, {orders} orders)",
+            ">= 0.9x",
+            ratio >= 0.9,
+        )
+    )
+    MEMORY.stopped.set()
+    for name in ("karage", "native"):
+        largest, total = MEMORY.peaks.get(name, (0, 0))
+        rows.append(
+            (
+                f"Peak worker memory, {name} phases",
+                f"{largest / 2**20:.0f} MiB largest, {total / 2**20:.0f} MiB all",
+                "-",
+                True,
+            )
+        )
     print()
     for name, value, target, met in rows:
-        print(f"{name:<42} {value:<48} target {target:<8} {'met' if met else 'MISSED'}")
+        print(f"{name:<42} {value:<52} target {target:<8} {'met' if met else 'MISSED'}")
     return 0
 
 
