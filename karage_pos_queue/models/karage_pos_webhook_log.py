@@ -2,7 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
+from psycopg2 import OperationalError
+
 from odoo import _, api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from odoo.addons.karage_pos.exceptions import DuplicateOrder, KaragePosError
 from odoo.addons.karage_pos.schemas import describe_errors, validate_order
@@ -71,10 +74,10 @@ class KaragePosWebhookLog(models.Model):
 
         A refusal (unknown product, amounts that do not reconcile...) fails
         the job at once with the seed's message: retrying cannot help until
-        someone fixes the cause and requeues. Concurrency errors propagate
-        and are retried by queue_job. An order that already exists (a
+        someone fixes the cause and requeues. An order that already exists (a
         requeue of a done job, the same OrderID queued twice) is linked, not
-        created again.
+        created again. A lock conflict on a hot row runs the job again a
+        second later, without counting as a retry.
         """
         self.ensure_one()
         document, errors = validate_order(json.loads(self.payload))
@@ -92,6 +95,18 @@ class KaragePosWebhookLog(models.Model):
             except DuplicateOrder as error:
                 # created by a concurrent job that has not committed yet
                 raise RetryableJobError(error.message, seconds=5) from error
+            except OperationalError as error:
+                if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                # a hot row (the stock quant of a product every order sells)
+                # updated by a concurrent job: run again in a second with a
+                # fresh snapshot, without spending a retry (queue_job's own
+                # handling would wait 5 s); the order was rolled back whole
+                raise RetryableJobError(
+                    f"Concurrent update, run again: {error.pgerror}",
+                    seconds=1,
+                    ignore_retry=True,
+                ) from error
             except KaragePosError as error:
                 raise FailedJobError(error.message) from error
         self._karage_link_order(order)

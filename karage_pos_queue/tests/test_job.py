@@ -1,8 +1,12 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest import mock
+
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from odoo.addons.queue_job.exception import FailedJobError
+from odoo.addons.karage_pos.components.order_creator import KaragePosOrderCreator
+from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import Job
 
 from .common import SINGLE, KarageQueueHttpCase
@@ -101,3 +105,40 @@ class TestJob(KarageQueueHttpCase):
         self.assertEqual(config.channel, "root.karage_pos")
         self.assertEqual(config.retry_pattern, {1: 5, 3: 30, 6: 120})
         self.assertEqual(config.related_action_func_name, "_karage_related_action")
+
+    def test_lock_conflict_runs_again_soon_without_spending_a_retry(self):
+        log = self._accept(120)
+        # a committed row no test data touches stands for the hot row
+        country = self.env.ref("base.be")
+        # this transaction's snapshot is taken; another one then commits an
+        # update of a row the order path will update too
+        self.env.cr.execute("SELECT 1 FROM res_country WHERE id = %s", [country.id])
+        # a connection of its own: the registry's cursors share the test's
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute(
+                "UPDATE res_country SET write_date = write_date WHERE id = %s",
+                [country.id],
+            )
+            other.commit()
+        create_order = KaragePosOrderCreator.create_order
+
+        def create_order_on_hot_row(creator, values):
+            creator.env.cr.execute(
+                "UPDATE res_country SET write_date = write_date WHERE id = %s",
+                [country.id],
+            )
+            return create_order(creator, values)
+
+        job = Job.load(self.env, log.job_id.uuid)
+        job.set_started()
+        with (
+            mock.patch.object(
+                KaragePosOrderCreator, "create_order", create_order_on_hot_row
+            ),
+            self.assertRaises(RetryableJobError) as caught,
+        ):
+            job.perform()
+        self.assertEqual(caught.exception.seconds, 1)
+        self.assertEqual(job.retry, 0)  # not counted against max_retries
+        self.assertIn("Concurrent update", str(caught.exception))
+        self.assertFalse(self.karage_orders())
