@@ -23,18 +23,37 @@ def _check_order_id(field, value, error):
 
 PRODUCT_KEYS = ("OdooItemID", "ItemID", "ItemName")
 
+# Bounds that keep every figure finite and storable: an amount of a trillion
+# or a quantity of a billion is no sale, and integers beyond PostgreSQL's
+# 32-bit integer cannot be ids or codes (fuzzing sent 1e308 and 2**62).
+MAX_AMOUNT = 1e12
+MAX_QUANTITY = 1e9
+MAX_INTEGER = 2**31 - 1
+AMOUNT = {"type": "number", "min": 0, "max": MAX_AMOUNT}
+INTEGER = {"type": "integer", "min": -MAX_INTEGER, "max": MAX_INTEGER}
+
 ITEM_SCHEMA = {
-    "OdooItemID": {"type": "integer", "nullable": True, "min": 1},
-    "ItemID": {"type": ["integer", "string"], "nullable": True},
+    "OdooItemID": {**INTEGER, "nullable": True, "min": 1},
+    "ItemID": {"type": ["integer", "string"], "nullable": True, "maxlength": 64},
     "ItemName": {"type": "string", "nullable": True, "maxlength": 512},
-    "Price": {"type": "number", "required": True, "min": 0},
-    "Quantity": {"type": "number", "required": True, "min": 0.0001},
-    "DiscountAmount": {"type": "number", "default": 0.0, "min": 0, "nullable": True},
+    "Price": {**AMOUNT, "required": True},
+    "Quantity": {
+        "type": "number",
+        "required": True,
+        "min": 0.0001,
+        "max": MAX_QUANTITY,
+    },
+    "DiscountAmount": {**AMOUNT, "default": 0.0, "nullable": True},
 }
 
 CHECKOUT_SCHEMA = {
-    "PaymentMode": {"type": "integer", "required": True},
-    "AmountPaid": {"type": "number", "required": True},
+    "PaymentMode": {**INTEGER, "required": True},
+    "AmountPaid": {
+        "type": "number",
+        "required": True,
+        "min": -MAX_AMOUNT,
+        "max": MAX_AMOUNT,
+    },
     "CardType": {"type": "string", "nullable": True, "maxlength": 128},
 }
 
@@ -50,15 +69,20 @@ ORDER_SCHEMA = {
         "required": True,
         "check_with": _check_iso_datetime,
     },
-    "OrderStatus": {"type": "integer", "required": True},
-    "AmountPaid": {"type": "number", "required": True, "min": 0},
-    "AmountTotal": {"type": "number", "required": True, "min": 0},
-    "Tax": {"type": "number", "required": True, "min": 0},
-    "TaxPercent": {"type": "number", "required": True, "min": 0},
-    "AmountDiscount": {"type": "number", "nullable": True, "min": 0},
-    "BalanceAmount": {"type": "number", "nullable": True},
-    "GrandTotal": {"type": "number", "nullable": True, "min": 0},
-    "PaymentMode": {"type": "integer", "nullable": True},
+    "OrderStatus": {**INTEGER, "required": True},
+    "AmountPaid": {**AMOUNT, "required": True},
+    "AmountTotal": {**AMOUNT, "required": True},
+    "Tax": {**AMOUNT, "required": True},
+    "TaxPercent": {"type": "number", "required": True, "min": 0, "max": 100},
+    "AmountDiscount": {**AMOUNT, "nullable": True},
+    "BalanceAmount": {
+        "type": "number",
+        "nullable": True,
+        "min": -MAX_AMOUNT,
+        "max": MAX_AMOUNT,
+    },
+    "GrandTotal": {**AMOUNT, "nullable": True},
+    "PaymentMode": {**INTEGER, "nullable": True},
     "OrderItems": {
         "type": "list",
         "required": True,

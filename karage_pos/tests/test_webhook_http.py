@@ -165,6 +165,22 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         self.assertEqual(log.status_code, 400)
         self.assertFalse(self.karage_orders())
 
+    def test_figures_overflowing_to_infinity_are_400_not_500(self):
+        payload = self.payload()
+        payload["OrderItems"][0].update(Price=1.1657593613402702e308, Quantity=2e119)
+        payload["CheckoutDetails"][0]["PaymentMode"] = 4408837407048178176
+        code, body = self.post(SINGLE, payload)
+        self.assertEqual(code, 400)
+        self.assertEqual(
+            set(body["details"]),
+            {
+                "OrderItems.0.Price",
+                "OrderItems.0.Quantity",
+                "CheckoutDetails.0.PaymentMode",
+            },
+        )
+        self.assertFalse(self.karage_orders())
+
     def test_business_refusal_is_422_and_logged(self):
         code, body = self.post(SINGLE, self.payload(product=self.untaxed))
         self.assertEqual(code, 422)

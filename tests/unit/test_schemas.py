@@ -74,6 +74,35 @@ def test_zero_or_negative_quantity_refused():
     assert "OrderItems.0.Quantity" in schemas.validate_order(payload)[1]
 
 
+def test_figures_beyond_any_sale_are_refused_by_field():
+    # what schemathesis sent: products overflowing to infinity, 2**62 codes
+    payload = seed(
+        OrderStatus=-5928,
+        TaxPercent=7e-14,
+        Tax=5.4e307,
+        OrderItems=[{"OdooItemID": 2**40, "Price": 1.1e308, "Quantity": 2e119}],
+        CheckoutDetails=[{"PaymentMode": 4408837407048178176, "AmountPaid": 1.0}],
+    )
+    errors = schemas.validate_order(payload)[1]
+    assert set(errors) == {
+        "Tax",
+        "OrderItems.0.OdooItemID",
+        "OrderItems.0.Price",
+        "OrderItems.0.Quantity",
+        "CheckoutDetails.0.PaymentMode",
+    }
+    assert errors["OrderItems.0.Price"] == ["max value is 1000000000000.0"]
+
+
+def test_largest_accepted_figures_stay_finite():
+    payload = seed(
+        OrderItems=[{"OdooItemID": 2**31 - 1, "Price": 1e12, "Quantity": 1e9}],
+    )
+    assert schemas.validate_order(payload)[1] == {}
+    item = schemas.validate_order(payload)[0]["OrderItems"][0]
+    assert item["Price"] * item["Quantity"] * (1 + 100 / 100) < float("inf")
+
+
 def test_empty_order_items_refused():
     assert "OrderItems" in schemas.validate_order(seed(OrderItems=[]))[1]
 
