@@ -6,6 +6,7 @@ This module imports nothing from Odoo on purpose: the schemas, the error
 flattening and the date parsing are unit-tested without a database.
 """
 
+import threading
 from datetime import datetime
 
 from cerberus import Validator
@@ -109,9 +110,21 @@ BULK_SCHEMA = {
 }
 
 
+_local = threading.local()
+
+
 def order_validator():
-    """Validator of one Karage order: unknown fields are dropped."""
-    return Validator(ORDER_SCHEMA, purge_unknown=True)
+    """Validator of one Karage order: unknown fields are dropped.
+
+    Building a validator checks the whole schema, which cost more than
+    validating an order; each thread (Odoo serves requests in threads or
+    in worker processes) keeps one and reuses it: ``validate`` starts from
+    a fresh copy of the document every time.
+    """
+    validator = getattr(_local, "order_validator", None)
+    if validator is None:
+        validator = _local.order_validator = Validator(ORDER_SCHEMA, purge_unknown=True)
+    return validator
 
 
 def validate_order(payload):

@@ -60,8 +60,17 @@ class KaragePosWebhookLog(models.Model):
             f"{self.external_order_id}",
         )._karage_process_job()
         # an order already waiting: with_delay hands back its queue.job
-        waiting = isinstance(job, models.BaseModel)
-        values = {"job_id": job if waiting else job.db_record()}
+        if isinstance(job, models.BaseModel):
+            record = job
+        else:
+            # Job.store() inserted the row (none when tests trap jobs): its
+            # id by the indexed uuid in one query, not Job.db_record()'s
+            # full search and browse
+            self.env.cr.execute("SELECT id FROM queue_job WHERE uuid = %s", [job.uuid])
+            record = self.env["queue.job"].browse(
+                [row[0] for row in self.env.cr.fetchall()]
+            )
+        values = {"job_id": record.id}
         if response:
             values["response"] = self._karage_json(response(job))
         self.sudo().write(values)

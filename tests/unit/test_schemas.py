@@ -103,6 +103,17 @@ def test_largest_accepted_figures_stay_finite():
     assert item["Price"] * item["Quantity"] * (1 + 100 / 100) < float("inf")
 
 
+def test_reused_validator_keeps_no_state_between_orders():
+    first, __ = schemas.validate_order(seed(OrderID="A-1", Cashier="Ali"))
+    assert schemas.validate_order(seed(Tax="x"))[1] == {
+        "Tax": ["must be of number type"]
+    }
+    second, errors = schemas.validate_order(seed(OrderID="A-2"))
+    assert errors == {}
+    assert (first["OrderID"], second["OrderID"]) == ("A-1", "A-2")
+    assert "Cashier" not in first
+
+
 def test_empty_order_items_refused():
     assert "OrderItems" in schemas.validate_order(seed(OrderItems=[]))[1]
 
