@@ -52,7 +52,10 @@ class KaragePosWebhookLog(models.Model):
         """
         self.ensure_one()
         channel = "root.karage_pos.bulk" if bulk else "root.karage_pos"
-        job = self.with_delay(
+        # no creation message nor creator follower on each queue.job (the
+        # failure message to the queue managers is unaffected); stored jobs
+        # keep only queue_job's safe context keys, so the job runs as before
+        job = self.with_context(tracking_disable=True).with_delay(
             channel=channel,
             priority=20 if bulk else 10,
             description=_("Karage POS order %s", self.external_order_id),
