@@ -2,10 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+import psycopg2
+from psycopg2.pool import PoolError
+
 from odoo import models
 from odoo.http import request
 
-from ..exceptions import KarageHTTPError
+from ..exceptions import KarageHTTPError, database_unavailable
 
 _logger = logging.getLogger(__name__)
 
@@ -22,6 +25,15 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _auth_method_karage_api_key(cls):
+        # Odoo turns any error raised while authenticating into AccessDenied
+        # (403): a database that went away is a 503 the sender retries
+        try:
+            cls._karage_authenticate()
+        except (psycopg2.OperationalError, psycopg2.InterfaceError, PoolError) as error:
+            raise database_unavailable() from error
+
+    @classmethod
+    def _karage_authenticate(cls):
         """Authenticate with one of Odoo's own user API keys.
 
         The key is read from the ``X-API-KEY`` header and checked by

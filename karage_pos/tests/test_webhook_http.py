@@ -2,6 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 from datetime import datetime, timedelta
+from unittest import mock
+
+import psycopg2
 
 from odoo.tests import HttpCase, tagged
 
@@ -104,6 +107,34 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         )
         self.assertFalse(self.karage_orders())
         self.assertEqual(self.env["karage.pos.webhook.log"].search_count([]), logs)
+
+    def test_database_lost_while_authenticating_is_503_not_403(self):
+        # Odoo turns any error raised during authentication into a 403
+        Keys = self.env.registry["res.users.apikeys"]
+        with mock.patch.object(
+            Keys,
+            "_check_credentials",
+            side_effect=psycopg2.OperationalError("server closed the connection"),
+        ):
+            response = self.url_open(
+                SINGLE,
+                data=json.dumps(self.payload()),
+                headers={"Content-Type": "application/json", "X-API-KEY": self.key},
+            )
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.headers["Retry-After"], "5")
+        self.assertIn("cannot reach its database", response.json()["error"])
+
+    def test_database_lost_while_processing_is_503_not_500(self):
+        Service = self.env.registry["pos.order"]
+        with mock.patch.object(
+            Service,
+            "_process_order",
+            side_effect=psycopg2.InterfaceError("connection already closed"),
+        ):
+            code, body = self.post(SINGLE, self.payload())
+        self.assertEqual(code, 503)
+        self.assertIn("cannot reach its database", body["error"])
 
     # single order -----------------------------------------------------
 

@@ -55,13 +55,17 @@ class KaragePosWebhookLog(models.Model):
         # no creation message nor creator follower on each queue.job (the
         # failure message to the queue managers is unaffected); stored jobs
         # keep only queue_job's safe context keys, so the job runs as before
-        job = self.with_context(tracking_disable=True).with_delay(
-            channel=channel,
-            priority=20 if bulk else 10,
-            description=_("Karage POS order %s", self.external_order_id),
-            identity_key=f"karage_pos_order:{self.company_id.id}:"
-            f"{self.external_order_id}",
-        )._karage_process_job()
+        job = (
+            self.with_context(tracking_disable=True)
+            .with_delay(
+                channel=channel,
+                priority=20 if bulk else 10,
+                description=_("Karage POS order %s", self.external_order_id),
+                identity_key=f"karage_pos_order:{self.company_id.id}:"
+                f"{self.external_order_id}",
+            )
+            ._karage_process_job()
+        )
         # an order already waiting: with_delay hands back its queue.job
         if isinstance(job, models.BaseModel):
             record = job

@@ -183,7 +183,8 @@ def test_r3_postgresql_restart_loses_no_acknowledged_order(odoo, capsys):
     assert {r[1] for r in during} == {(503, "application/json")}, during[:5]
     assert all(r[2]["status"] == "error" and r[2]["error"] for r in unavailable)
     assert max(r[3] for r in during) < 10
-    assert {r[1][0] for r in results} <= {200, 202, 503}, {r[1] for r in results}
+    others = [r for r in results if r[1][0] not in (200, 202, 503)]
+    assert not others, others[:3]
     if odoo.queue_mode:
         states = odoo.wait_states(acked, done=("done",), timeout=600)
         assert set(states.values()) == {"done"}, states
