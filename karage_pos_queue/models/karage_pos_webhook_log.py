@@ -1,6 +1,7 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import logging
 
 from psycopg2 import OperationalError
 
@@ -10,6 +11,8 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.addons.karage_pos.exceptions import DuplicateOrder, KaragePosError
 from odoo.addons.karage_pos.schemas import describe_errors, validate_order
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
+
+_logger = logging.getLogger(__name__)
 
 
 class KaragePosWebhookLog(models.Model):
@@ -118,6 +121,10 @@ class KaragePosWebhookLog(models.Model):
                 # updated by a concurrent job: run again in a second with a
                 # fresh snapshot, without spending a retry (queue_job's own
                 # handling would wait 5 s); the order was rolled back whole
+                _logger.info(
+                    "Karage: order %s met a concurrent update, running it again",
+                    self.external_order_id,
+                )
                 raise RetryableJobError(
                     f"Concurrent update, run again: {error.pgerror}",
                     seconds=1,
