@@ -31,12 +31,19 @@ MAX_AMOUNT = 1e12
 MAX_QUANTITY = 1e9
 MAX_INTEGER = 2**31 - 1
 AMOUNT = {"type": "number", "min": 0, "max": MAX_AMOUNT}
+# text PostgreSQL can store: no NUL character (applies to strings only)
+TEXT = {"regex": r"^[^\x00]*$"}
 INTEGER = {"type": "integer", "min": -MAX_INTEGER, "max": MAX_INTEGER}
 
 ITEM_SCHEMA = {
     "OdooItemID": {**INTEGER, "nullable": True, "min": 1},
-    "ItemID": {"type": ["integer", "string"], "nullable": True, "maxlength": 64},
-    "ItemName": {"type": "string", "nullable": True, "maxlength": 512},
+    "ItemID": {
+        **TEXT,
+        "type": ["integer", "string"],
+        "nullable": True,
+        "maxlength": 64,
+    },
+    "ItemName": {**TEXT, "type": "string", "nullable": True, "maxlength": 512},
     "Price": {**AMOUNT, "required": True},
     "Quantity": {
         "type": "number",
@@ -55,11 +62,12 @@ CHECKOUT_SCHEMA = {
         "min": -MAX_AMOUNT,
         "max": MAX_AMOUNT,
     },
-    "CardType": {"type": "string", "nullable": True, "maxlength": 128},
+    "CardType": {**TEXT, "type": "string", "nullable": True, "maxlength": 128},
 }
 
 ORDER_SCHEMA = {
     "OrderID": {
+        **TEXT,
         "type": ["integer", "string"],
         "required": True,
         "check_with": _check_order_id,

@@ -56,6 +56,12 @@ class KaragePosWebhookLog(models.Model):
     def _karage_record(self, endpoint, payload, code, body, **values):
         """Create the log of one order (``body`` is the answer's JSON)."""
         error = body.get("error") if isinstance(body, dict) else None
+        # PostgreSQL text cannot hold NUL: what was received is kept without
+        # it (payload and answer are JSON, where it is escaped)
+        values = {
+            name: value.replace("\x00", "") if isinstance(value, str) else value
+            for name, value in values.items()
+        }
         return self.sudo().create(
             {
                 "endpoint": endpoint,

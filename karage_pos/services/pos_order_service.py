@@ -129,6 +129,12 @@ class KaragePosOrderService(Component):
         key = (self.request.httprequest.headers.get("Idempotency-Key") or "").strip()
         if not key:
             return self._guarded(endpoint, payload, process)
+        if not key.isprintable():
+            error = InvalidPayload(
+                "Idempotency-Key must be printable text",
+                details={"Idempotency-Key": ["must not contain control characters"]},
+            )
+            return self._refuse(endpoint, payload, error, time.perf_counter())
         Idempotency = self.env["karage.pos.idempotency"]
         order_id = payload.get("OrderID")
         try:

@@ -212,6 +212,20 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         )
         self.assertFalse(self.karage_orders())
 
+    def test_nul_in_order_id_or_idempotency_key_is_400_and_logged(self):
+        code, body = self.post(SINGLE, self.payload(order_id="K\x00-1"))
+        self.assertEqual(code, 400)
+        self.assertIn("OrderID", body["details"])
+        code, body = self.post(
+            SINGLE, self.payload(), headers={"Idempotency-Key": "abc\x00def"}
+        )
+        self.assertEqual(code, 400)
+        self.assertIn("Idempotency-Key", body["details"])
+        logs = self.env["karage.pos.webhook.log"].search([], limit=2)
+        self.assertEqual(logs.mapped("status_code"), [400, 400])
+        self.assertIn("K-1", logs.mapped("external_order_id"))
+        self.assertFalse(self.karage_orders())
+
     def test_business_refusal_is_422_and_logged(self):
         code, body = self.post(SINGLE, self.payload(product=self.untaxed))
         self.assertEqual(code, 422)

@@ -114,6 +114,15 @@ def test_reused_validator_keeps_no_state_between_orders():
     assert "Cashier" not in first
 
 
+def test_nul_characters_are_refused_by_field():
+    payload = seed(
+        OrderID="A\x00B",
+        OrderItems=[{"ItemName": "Chair\x00", "Price": 1.0, "Quantity": 1}],
+    )
+    errors = schemas.validate_order(payload)[1]
+    assert set(errors) == {"OrderID", "OrderItems.0.ItemName"}
+
+
 def test_empty_order_items_refused():
     assert "OrderItems" in schemas.validate_order(seed(OrderItems=[]))[1]
 
