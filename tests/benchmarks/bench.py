@@ -103,8 +103,12 @@ def wait_paid(order_ids, timeout=3600):
     raise RuntimeError(f"only {paid}/{len(wanted)} orders paid in time")
 
 
-def native_context():
-    # the first Karage order opens the session the native orders go to
+def first_order():
+    """Send one Karage order, wait until it is paid and read it back.
+
+    With no session open, it opens one (the way Karage's first order of the
+    day does).
+    """
     order_id = next(IDS)
     post("/api/v1/webhook/pos-order", karage_order(order_id))
     wait_paid([order_id])
@@ -114,6 +118,12 @@ def native_context():
         [("external_order_id", "=", str(order_id))],
         fields=["session_id", "config_id"],
     )
+    return order
+
+
+def native_context():
+    # the first Karage order opens the session the native orders go to
+    order = first_order()
     [config] = call(
         "pos.config",
         "read",
@@ -284,16 +294,7 @@ def phase(name):
 
 def open_session():
     """Open a new session of the Karage POS (the way its first order would)."""
-    order_id = next(IDS)
-    post("/api/v1/webhook/pos-order", karage_order(order_id))
-    wait_paid([order_id])
-    [order] = call(
-        "pos.order",
-        "search_read",
-        [("external_order_id", "=", str(order_id))],
-        fields=["session_id"],
-    )
-    return order["session_id"][0]
+    return first_order()["session_id"][0]
 
 
 def close_session(session_id):
