@@ -4,6 +4,8 @@
 
 import json
 
+import psycopg2
+from psycopg2.pool import PoolError
 from werkzeug.exceptions import HTTPException
 
 
@@ -45,6 +47,8 @@ DATABASE_UNAVAILABLE = (
 )
 # seconds a client should wait before sending again after a 503
 RETRY_AFTER = 5
+# what a database that went away raises (restart, failover, full pool)
+DATABASE_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, PoolError)
 
 
 class KarageHTTPError(HTTPException):

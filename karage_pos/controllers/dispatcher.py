@@ -2,14 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
-import psycopg2
-from psycopg2.pool import PoolError
-
 from odoo.http import Dispatcher
 
 from odoo.addons.base_rest.http import RestApiDispatcher
 
-from ..exceptions import KarageHTTPError, database_unavailable
+from ..exceptions import DATABASE_ERRORS, KarageHTTPError, database_unavailable
 from .main import KARAGE_ROOT_PATH
 
 
@@ -39,7 +36,7 @@ class KarageRestApiDispatcher(RestApiDispatcher):
         # the database went away under the request (restart, failover, full
         # pool): a clear 503 the sender retries, not base_rest's 500
         if self.request.httprequest.path.startswith(KARAGE_ROOT_PATH) and isinstance(
-            exception, psycopg2.OperationalError | psycopg2.InterfaceError | PoolError
+            exception, DATABASE_ERRORS
         ):
             return database_unavailable()
         return super().handle_error(exception)

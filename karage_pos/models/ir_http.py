@@ -2,13 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-import psycopg2
-from psycopg2.pool import PoolError
-
 from odoo import models
 from odoo.http import request
 
-from ..exceptions import KarageHTTPError, database_unavailable
+from ..exceptions import DATABASE_ERRORS, KarageHTTPError, database_unavailable
 
 _logger = logging.getLogger(__name__)
 
@@ -29,7 +26,7 @@ class IrHttp(models.AbstractModel):
         # (403): a database that went away is a 503 the sender retries
         try:
             cls._karage_authenticate()
-        except (psycopg2.OperationalError, psycopg2.InterfaceError, PoolError) as error:
+        except DATABASE_ERRORS as error:
             raise database_unavailable() from error
 
     @classmethod

@@ -113,9 +113,7 @@ class KaragePosOrderService(Component):
         started = time.perf_counter()
         order_id = raw.get("OrderID") if isinstance(raw, dict) else None
         try:
-            document, errors = validate_order(raw)
-            if errors:
-                raise InvalidPayload(describe_errors(errors), details=errors)
+            document = self._validated(raw)
             with self.env["karage.pos.collection"].work_on("pos.order") as work:
                 pos_order = work.component(usage="order.importer").run(document)
         except KaragePosError as error:
@@ -124,6 +122,13 @@ class KaragePosOrderService(Component):
         body = pos_order._karage_success_envelope(order_id)
         self._log(endpoint, raw, 200, body, started, order_id, pos_order)
         return 200, body, order_id
+
+    def _validated(self, raw):
+        """The normalized order of ``raw``; InvalidPayload naming each field."""
+        document, errors = validate_order(raw)
+        if errors:
+            raise InvalidPayload(describe_errors(errors), details=errors)
+        return document
 
     def _with_idempotency(self, endpoint, payload, process):
         key = (self.request.httprequest.headers.get("Idempotency-Key") or "").strip()

@@ -126,9 +126,9 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         self.assertIn("cannot reach its database", response.json()["error"])
 
     def test_database_lost_while_processing_is_503_not_500(self):
-        Service = self.env.registry["pos.order"]
+        PosOrder = self.env.registry["pos.order"]
         with mock.patch.object(
-            Service,
+            PosOrder,
             "_process_order",
             side_effect=psycopg2.InterfaceError("connection already closed"),
         ):

@@ -7,11 +7,9 @@ from odoo.tools import str2bool
 from odoo.addons.base_rest import restapi
 from odoo.addons.component.core import Component
 from odoo.addons.karage_pos.exceptions import (
-    InvalidPayload,
     KaragePosError,
     error_envelope,
 )
-from odoo.addons.karage_pos.schemas import describe_errors, validate_order
 from odoo.addons.karage_pos.services.envelope import KarageEnvelope
 
 STATUS_BY_JOB_STATE = {
@@ -103,9 +101,7 @@ class KaragePosOrderService(Component):
         started = time.perf_counter()
         order_id = raw.get("OrderID") if isinstance(raw, dict) else None
         try:
-            document, errors = validate_order(raw)
-            if errors:
-                raise InvalidPayload(describe_errors(errors), details=errors)
+            document = self._validated(raw)
             with self.env["karage.pos.collection"].work_on("pos.order") as work:
                 work.component(usage="status.checker").check(document)
                 work.component(usage="duplicate.checker").check(document)
