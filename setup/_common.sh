@@ -157,11 +157,42 @@ wait_http() {
     return 1
 }
 
-# Creates database $1 with both addons and the demo POS, then serves it on
-# port $2 with 4 workers and the job runner; $3 is a work folder (odoo.conf,
-# server.log, demo.out), further arguments are extra odoo.conf lines (the
-# [queue_job] channels among them). Sets SERVER_PID (Odoo's master process)
-# and exports the KARAGE_* variables the e2e tests and benchmarks read.
+# Prepares the demo POS and a fresh API key in database $2 (odoo.conf $1),
+# then serves it on port $3 in the background; $4 is a work folder
+# (demo.out, and server.log, which odoo.conf must name as its logfile). Sets
+# SERVER_PID (Odoo's master process) and exports the KARAGE_* variables the
+# e2e tests and benchmarks read.
+serve_database() {
+    local conf=$1 db=$2 port=$3 work=$4
+    odoo_cmd shell -c "$conf" -d "$db" --log-level=warn --no-http \
+        <"$REPO/setup/karage_demo.py" >"$work/demo.out" 2>"$work/demo.err"
+    KARAGE_API_KEY=$(sed -n 's/^KARAGE_API_KEY=//p' "$work/demo.out")
+    if [ -z "$KARAGE_API_KEY" ]; then
+        cat "$work/demo.err" >&2
+        say "The demo POS could not be prepared in $db."
+        return 1
+    fi
+    # started here, not through odoo_cmd in a subshell: $! is Odoo's master
+    # shellcheck disable=SC2086
+    "$ODOO_PY" $ODOO_BIN -c "$conf" >/dev/null 2>&1 &
+    SERVER_PID=$!
+    if ! wait_http "http://127.0.0.1:$port/web/login"; then
+        tail -30 "$work/server.log" >&2
+        say "Odoo did not start (see $work/server.log)."
+        return 1
+    fi
+    KARAGE_BASE_URL="http://127.0.0.1:$port"
+    KARAGE_DB=$db
+    KARAGE_PRODUCTS=$(sed -n 's/^KARAGE_PRODUCTS=//p' "$work/demo.out")
+    KARAGE_SERVER_LOG="$work/server.log"
+    KARAGE_SERVER_PID=$SERVER_PID
+    export KARAGE_BASE_URL KARAGE_DB KARAGE_API_KEY KARAGE_PRODUCTS \
+        KARAGE_SERVER_LOG KARAGE_SERVER_PID
+}
+
+# Creates database $1 with both addons, then serve_database on port $2 with
+# 4 workers and the job runner; $3 is a work folder, further arguments are
+# extra odoo.conf lines (the [queue_job] channels among them).
 serve_fresh_database() {
     local db=$1 port=$2 work=$3
     shift 3
@@ -172,22 +203,13 @@ serve_fresh_database() {
     say "Creating $db with karage_pos and karage_pos_queue ..."
     odoo_cmd -c "$work/odoo.conf" -d "$db" -i karage_pos,karage_pos_queue \
         --without-demo=all --stop-after-init --log-level=warn --no-http || return 1
-    odoo_cmd shell -c "$work/odoo.conf" -d "$db" --log-level=warn --no-http \
-        <"$REPO/setup/karage_demo.py" >"$work/demo.out" || return 1
-    # started here, not through odoo_cmd in a subshell: $! is Odoo's master
-    # shellcheck disable=SC2086
-    "$ODOO_PY" $ODOO_BIN -c "$work/odoo.conf" >/dev/null 2>&1 &
-    SERVER_PID=$!
-    wait_http "http://127.0.0.1:$port/web/login" || {
-        say "Odoo did not start (see $work/server.log)."
-        return 1
-    }
-    KARAGE_BASE_URL="http://127.0.0.1:$port"
-    KARAGE_DB=$db
-    KARAGE_API_KEY=$(sed -n 's/^KARAGE_API_KEY=//p' "$work/demo.out")
-    KARAGE_PRODUCTS=$(sed -n 's/^KARAGE_PRODUCTS=//p' "$work/demo.out")
-    KARAGE_SERVER_LOG="$work/server.log"
-    KARAGE_SERVER_PID=$SERVER_PID
-    export KARAGE_BASE_URL KARAGE_DB KARAGE_API_KEY KARAGE_PRODUCTS \
-        KARAGE_SERVER_LOG KARAGE_SERVER_PID
+    serve_database "$work/odoo.conf" "$db" "$port" "$work"
+}
+
+# On exit of setup/bench and setup/reliability: stop the server started by
+# serve_fresh_database, drop its database $DB and remove $WORK.
+stop_and_drop() {
+    [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    dropdb --if-exists --force "$DB" 2>/dev/null
+    rm -rf "$WORK" "$HOME/.local/share/Odoo/filestore/$DB"
 }
