@@ -34,6 +34,24 @@ class DuplicateOrder(KaragePosError):
     status = 409
 
 
+class RetryLater(KaragePosError):
+    """Transient: the same order will succeed later (session closing...).
+
+    Answered 503 with ``Retry-After``; a queued order's job runs again.
+    """
+
+    status = 503
+
+
+class InternalError(KaragePosError):
+    """An unexpected exception, logged with its traceback where it happened."""
+
+    status = 500
+
+    def __init__(self, order_id):
+        super().__init__(f"Internal error while creating order {order_id}")
+
+
 def error_envelope(message, details=None):
     body = {"status": "error", "data": None, "error": message, "count": 0}
     if details:

@@ -6,6 +6,7 @@ This module imports nothing from Odoo on purpose: the schemas, the error
 flattening and the date parsing are unit-tested without a database.
 """
 
+import math
 import threading
 from datetime import datetime
 
@@ -15,6 +16,13 @@ from cerberus import Validator
 def _check_iso_datetime(field, value, error):
     if parse_order_date(value) is None:
         error(field, "must be an ISO 8601 date-time, e.g. 2025-11-27T14:30:00")
+
+
+def _check_finite(field, value, error):
+    # json.loads reads NaN and Infinity, and cerberus' min/max comparisons
+    # with NaN are always false: a NaN would pass every bound
+    if isinstance(value, float) and not math.isfinite(value):
+        error(field, "must be a finite number")
 
 
 def _check_order_id(field, value, error):
@@ -30,7 +38,8 @@ PRODUCT_KEYS = ("OdooItemID", "ItemID", "ItemName")
 MAX_AMOUNT = 1e12
 MAX_QUANTITY = 1e9
 MAX_INTEGER = 2**31 - 1
-AMOUNT = {"type": "number", "min": 0, "max": MAX_AMOUNT}
+NUMBER = {"type": "number", "check_with": _check_finite}
+AMOUNT = {**NUMBER, "min": 0, "max": MAX_AMOUNT}
 # text PostgreSQL can store: no NUL character (applies to strings only)
 TEXT = {"regex": r"^[^\x00]*$"}
 INTEGER = {"type": "integer", "min": -MAX_INTEGER, "max": MAX_INTEGER}
@@ -46,7 +55,7 @@ ITEM_SCHEMA = {
     "ItemName": {**TEXT, "type": "string", "nullable": True, "maxlength": 512},
     "Price": {**AMOUNT, "required": True},
     "Quantity": {
-        "type": "number",
+        **NUMBER,
         "required": True,
         "min": 0.0001,
         "max": MAX_QUANTITY,
@@ -56,12 +65,8 @@ ITEM_SCHEMA = {
 
 CHECKOUT_SCHEMA = {
     "PaymentMode": {**INTEGER, "required": True},
-    "AmountPaid": {
-        "type": "number",
-        "required": True,
-        "min": -MAX_AMOUNT,
-        "max": MAX_AMOUNT,
-    },
+    # a sale is paid, never paid back: negative amounts are refunds
+    "AmountPaid": {**AMOUNT, "required": True},
     "CardType": {**TEXT, "type": "string", "nullable": True, "maxlength": 128},
 }
 
@@ -82,10 +87,10 @@ ORDER_SCHEMA = {
     "AmountPaid": {**AMOUNT, "required": True},
     "AmountTotal": {**AMOUNT, "required": True},
     "Tax": {**AMOUNT, "required": True},
-    "TaxPercent": {"type": "number", "required": True, "min": 0, "max": 100},
+    "TaxPercent": {**NUMBER, "required": True, "min": 0, "max": 100},
     "AmountDiscount": {**AMOUNT, "nullable": True},
     "BalanceAmount": {
-        "type": "number",
+        **NUMBER,
         "nullable": True,
         "min": -MAX_AMOUNT,
         "max": MAX_AMOUNT,
@@ -149,13 +154,38 @@ def validate_order(payload):
     document = validator.document
     errors = {}
     for index, item in enumerate(document["OrderItems"]):
-        if not any(item.get(key) not in (None, "") for key in PRODUCT_KEYS):
-            errors[f"OrderItems.{index}"] = [
-                "one of OdooItemID, ItemID or ItemName is required"
-            ]
+        errors.update(_item_errors(index, item))
+    # beyond a trillion a float cannot keep the cents of a sum
+    if sum(item["Price"] * item["Quantity"] for item in document["OrderItems"]) > (
+        MAX_AMOUNT
+    ):
+        errors.setdefault("OrderItems", []).append(
+            f"the lines' Price × Quantity must not add up to more than {MAX_AMOUNT:.0f}"
+        )
     if errors:
         return None, errors
     return document, {}
+
+
+def _item_errors(index, item):
+    """What is wrong with one line beyond its fields' own rules."""
+    errors = {}
+    if not any(item.get(key) not in (None, "") for key in PRODUCT_KEYS):
+        errors[f"OrderItems.{index}"] = [
+            "one of OdooItemID, ItemID or ItemName is required"
+        ]
+    gross = item["Price"] * item["Quantity"]
+    if gross > MAX_AMOUNT:
+        errors[f"OrderItems.{index}.Quantity"] = [
+            f"Price × Quantity must not exceed {MAX_AMOUNT:.0f}"
+        ]
+    discount = item.get("DiscountAmount") or 0.0
+    # a thousandth of a cent of float noise is not a discount beyond the line
+    if discount > gross + 1e-5:
+        errors[f"OrderItems.{index}.DiscountAmount"] = [
+            f"{discount} exceeds the line amount {gross:.2f} (Price × Quantity)"
+        ]
+    return errors
 
 
 def flatten_errors(errors, prefix=""):

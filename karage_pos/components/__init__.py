@@ -7,3 +7,4 @@ from . import payment_mapper
 from . import order_builder
 from . import order_creator
 from . import order_importer
+from . import order_checker

@@ -2,16 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import uuid
 
-import pytz
-
 from odoo import fields
-from odoo.tools import float_compare, float_round
+from odoo.tools import float_round
 
 from odoo.addons.component.core import Component
 
-from ..exceptions import KaragePosError
+from ..exceptions import InvalidPayload, KaragePosError
 from ..models.pos_order import KARAGE_SOURCE
-from ..schemas import normalize_order_id, parse_order_date
+from ..schemas import normalize_order_id
 
 NOT_PAID = "Failed to confirm order: Order is not fully paid"
 UUID_NAMESPACE = uuid.UUID("6f1d2c1e-5b7a-4c53-9a43-2f4b8c7e9d10")
@@ -40,10 +38,14 @@ class KaragePosOrderBuilder(Component):
         total = currency.round(sum(line["price_subtotal_incl"] for line in lines))
         untaxed = currency.round(sum(line["price_subtotal"] for line in lines))
         tax = currency.round(total - untaxed)
-        payments = self.component(usage="payment.mapper").payments(order, config)
+        mapper = self.component(usage="payment.mapper")
+        payments = mapper.payments(order, config)
         paid = currency.round(sum(amount for __, amount in payments))
-        change = self._check_amounts(order, lines, total, tax, paid, currency, payments)
-        date_order = fields.Datetime.to_string(self._utc_date(order["OrderDate"]))
+        self._check_amounts(order, lines, total, tax, paid, currency)
+        change = mapper.change(total, payments, currency)
+        date_order = fields.Datetime.to_string(
+            self.component(usage="order.checker").utc_date(order["OrderDate"])
+        )
         external_id = normalize_order_id(order["OrderID"])
         return {
             "uuid": str(
@@ -82,12 +84,13 @@ class KaragePosOrderBuilder(Component):
         qty = item["Quantity"]
         price = item["Price"]
         gross = price * qty
-        discount_amount = item.get("DiscountAmount") or 0.0
-        if float_compare(discount_amount, gross, precision_digits=6) > 0:
-            raise KaragePosError(
-                f"OrderItems.{index}.DiscountAmount {discount_amount} exceeds the "
-                f"line amount {gross}",
-                status=400,
+        # at most the line amount (checked with the payload)
+        discount_amount = min(item.get("DiscountAmount") or 0.0, gross)
+        uom_error = self.component(usage="order.checker").uom_error(product, qty)
+        if uom_error:
+            raise InvalidPayload(
+                f"Invalid payload: OrderItems.{index}.Quantity: {uom_error}",
+                details={f"OrderItems.{index}.Quantity": [uom_error]},
             )
         # pos.order.line.discount is stored unrounded (digits=0): keep the
         # exact percentage so that price * qty * (1 - d) is the cent Karage
@@ -119,8 +122,8 @@ class KaragePosOrderBuilder(Component):
             },
         }
 
-    def _check_amounts(self, order, lines, total, tax, paid, currency, payments):
-        """Refuse what Odoo would not confirm; return the change given back."""
+    def _check_amounts(self, order, lines, total, tax, paid, currency):
+        """Refuse what Odoo would not confirm."""
         sent_total = order.get("GrandTotal")
         if sent_total is None:
             sent_total = order["AmountTotal"] + order["Tax"]
@@ -128,9 +131,7 @@ class KaragePosOrderBuilder(Component):
             sent_total, total
         ) or currency.compare_amounts(order["Tax"], tax)
         short = currency.compare_amounts(paid, total) < 0
-        change = currency.round(paid - total) if paid > total else 0.0
-        no_cash = change and not any(m.is_cash_count for m, __ in payments)
-        if mismatch or short or no_cash:
+        if mismatch or short:
             raise KaragePosError(
                 f"{NOT_PAID}: Karage sent total {sent_total:.2f} (tax "
                 f"{order['Tax']:.2f}, paid {paid:.2f}), Odoo computes total "
@@ -139,7 +140,6 @@ class KaragePosOrderBuilder(Component):
             )
         for line in lines:
             line.pop("_karage")
-        return change
 
     def _amount_details(self, order, lines, total, tax, paid):
         tax_percent = order.get("TaxPercent") or 0.0
@@ -178,11 +178,3 @@ class KaragePosOrderBuilder(Component):
             "odoo": {"total": total, "tax": tax},
             "lines": details,
         }
-
-    def _utc_date(self, value):
-        """Karage's OrderDate as naive UTC; naive means the configured zone."""
-        moment = parse_order_date(value)
-        if moment.tzinfo is None:
-            zone = pytz.timezone(self.env.company._karage_timezone())
-            moment = zone.localize(moment)
-        return moment.astimezone(pytz.utc).replace(tzinfo=None)

@@ -14,19 +14,28 @@ class KaragePosOrderImporter(Component):
 
     Runs the checks, then session, lines, payments and creation inside a
     savepoint: any refusal rolls everything back (no draft order, picking or
-    payment) and is raised as a :class:`KaragePosError`. Concurrency errors
-    are raised as they are so that the caller's transaction is retried.
+    payment) and is raised as a :class:`KaragePosError`. Database errors
+    (concurrency, a lost connection) are raised as they are so that the
+    caller's transaction is retried.
     """
 
     _name = "karage.pos.order.importer"
     _inherit = "karage.pos.base"
     _usage = "order.importer"
 
+    def check(self, order):
+        """Everything decided before an order is accepted (both modes)."""
+        self.component(usage="status.checker").check(order)
+        self.component(usage="order.checker").check(order)
+        self.component(usage="duplicate.checker").check(order)
+
     def run(self, order):
         """Create the paid ``pos.order`` of ``order`` (a validated payload)."""
-        self.component(usage="status.checker").check(order)
-        duplicates = self.component(usage="duplicate.checker")
-        duplicates.check(order)
+        self.check(order)
+        return self.create(order)
+
+    def create(self, order):
+        """Create the order of an accepted payload (its checks passed)."""
         try:
             with self.env.cr.savepoint():
                 provider = self.component(usage="session.provider")
@@ -36,7 +45,9 @@ class KaragePosOrderImporter(Component):
         except psycopg2.errors.UniqueViolation as error:
             if "external_order_unique" in str(error):
                 # a concurrent request created the same OrderID first
-                raise duplicates.duplicate_error(order["OrderID"]) from error
+                raise self.component(usage="duplicate.checker").duplicate_error(
+                    order["OrderID"]
+                ) from error
             raise
         except AccessError as error:
             raise KaragePosError(str(error.args[0]), status=403) from error

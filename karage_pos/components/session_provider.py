@@ -4,7 +4,7 @@ import logging
 
 from odoo.addons.component.core import Component
 
-from ..exceptions import KaragePosError
+from ..exceptions import KaragePosError, RetryLater
 
 _logger = logging.getLogger(__name__)
 
@@ -51,10 +51,9 @@ class KaragePosSessionProvider(Component):
             limit=1,
         )
         if session.state == "closing_control":
-            raise KaragePosError(
+            raise RetryLater(
                 f"No open POS session found: session {session.name} of "
-                f"{config.name} is closing",
-                status=503,
+                f"{config.name} is closing; the order waits for the next session"
             )
         if not session:
             session = self.env["pos.session"].create(

@@ -2,11 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
 import json
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 
 from ..exceptions import KaragePosError
+
+_logger = logging.getLogger(__name__)
+
+HOLDER = "karage_pos.claim_holder"
 
 
 def request_fingerprint(body):
@@ -16,12 +21,20 @@ def request_fingerprint(body):
 
 
 class KaragePosIdempotency(models.Model):
-    """One ``Idempotency-Key`` sent by Karage and what it was answered.
+    """A claim on one ``Idempotency-Key``, or on one ``OrderID``.
+
+    A request claims its ``Idempotency-Key`` header, and each order it
+    carries claims its ``OrderID``. The claim is committed at once in its
+    own transaction (state processing, visible to all), then held by a row
+    lock of a second database connection until the request's transaction
+    ends: a concurrent copy is refused 409 at once. The request's commit
+    stores the answer (completed); its rollback releases the claim (failed).
+    A claim left processing by a crash (the lock went with the connection)
+    is taken over once older than the Processing Timeout.
 
     Same key and same body: the stored answer is replayed. Same key, other
-    body: 422. Key still processing: 409, unless the record has been
-    processing for longer than the timeout setting, in which case the new
-    request takes it over.
+    body: 422. An ``OrderID`` claim is never replayed: a second request for
+    an order that exists gets the seed's "Duplicate order" 409.
     """
 
     _name = "karage.pos.idempotency"
@@ -31,6 +44,14 @@ class KaragePosIdempotency(models.Model):
     _rec_name = "key"
 
     key = fields.Char(required=True, readonly=True, index=True)
+    kind = fields.Selection(
+        [("header", "Idempotency-Key"), ("order", "OrderID")],
+        required=True,
+        default="header",
+        readonly=True,
+        help="What the key is: the request's Idempotency-Key header, or an "
+        "order's OrderID (every order is claimed by its OrderID).",
+    )
     state = fields.Selection(
         [
             ("processing", "Processing"),
@@ -60,63 +81,167 @@ class KaragePosIdempotency(models.Model):
     _sql_constraints = [
         (
             "key_company_unique",
-            "UNIQUE(key, company_id)",
+            "UNIQUE(key, kind, company_id)",
             "An idempotency key is used once per company.",
         )
     ]
 
-    @api.model
-    def _karage_claim(self, key, fingerprint, endpoint, external_order_id=None):
-        """Claim ``key`` for a new request.
+    # claiming ----------------------------------------------------------------
 
-        :returns: ``(record, replay)``; ``replay`` is True when the stored
-            response must be sent again instead of processing the request.
-        :raises KaragePosError: 409 while the key is being processed, 422 when
-            the key was used with another body.
+    @api.model
+    def _karage_claim(self, kind, entries):
+        """Claim ``entries`` for the current request's transaction.
+
+        :param kind: ``"header"`` or ``"order"``
+        :param entries: ``[(key, fingerprint, endpoint, external_order_id)]``
+            with distinct keys
+        :returns: ``{key: verdict}``; a verdict is ``("claimed", id)``,
+            ``("replay", (code, body))`` or ``("refused", KaragePosError)``
         """
-        record = self.search(
-            [("key", "=", key), ("company_id", "=", self.env.company.id)], limit=1
+        if not entries:
+            return {}
+        company = self.env.company.id
+        holder = self._karage_holder()
+        self._karage_insert(holder, kind, entries)
+        holder.execute(
+            """SELECT id, key, state, request_hash, response_code, response_body,
+                      COALESCE(processing_started_at, create_date)
+                 FROM karage_pos_idempotency
+                WHERE company_id = %s AND kind = %s AND key IN %s
+                  FOR UPDATE SKIP LOCKED""",
+            [company, kind, tuple(entry[0] for entry in entries)],
+        )
+        rows = {row[1]: row for row in holder.fetchall()}
+        conflicts = (
+            self._karage_pending_conflicts(holder, entries) if kind == "order" else {}
         )
         now = fields.Datetime.now()
-        if record:
-            if record.request_hash != fingerprint:
-                raise KaragePosError(
-                    f"Idempotency-Key {key} was already used with a different "
-                    "request body",
-                    status=422,
-                )
-            if record.state == "completed":
-                return record, True
-            if record.state == "processing" and not record._karage_is_stuck(now):
-                raise KaragePosError(
-                    f"A request with Idempotency-Key {key} is still being "
-                    "processed; retry later",
-                    status=409,
-                )
-            record.sudo().write({"state": "processing", "processing_started_at": now})
-            return record, False
-        try:
-            with self.env.cr.savepoint():
-                record = self.sudo().create(
-                    {
-                        "key": key,
-                        "request_hash": fingerprint,
-                        "endpoint": endpoint,
-                        "external_order_id": external_order_id,
-                        "processing_started_at": now,
-                        "user_id": self.env.uid,
-                    }
-                )
-        except Exception as error:
-            if getattr(error, "pgcode", None) != "23505":
-                raise
-            # a concurrent request inserted the same key and committed
-            raise KaragePosError(
-                f"A request with Idempotency-Key {key} is still being "
-                "processed; retry later",
-                status=409,
-            ) from error
-        return record, False
+        timeout = timedelta(
+            minutes=self.env["res.config.settings"]._karage_setting(
+                "processing_timeout"
+            )
+        )
+        verdicts, taken = {}, []
+        for key, fingerprint, endpoint, order_id in entries:
+            row = rows.get(key)
+            if row is None:
+                # locked: a live request holds it right now
+                verdicts[key] = ("refused", self._karage_busy(kind, key))
+                continue
+            record_id, __, state, stored_hash, code, body, started = row
+            ours = record_id in holder.inserted | holder.claimed
+            if not ours and kind == "header" and state == "completed":
+                if stored_hash != fingerprint:
+                    verdicts[key] = ("refused", self._karage_other_body(key))
+                else:
+                    verdicts[key] = ("replay", (code, json.loads(body or "null")))
+                continue
+            if not ours and state == "processing" and started + timeout > now:
+                # its request crashed less than the timeout ago
+                verdicts[key] = ("refused", self._karage_busy(kind, key))
+                continue
+            if key in conflicts:
+                verdicts[key] = ("refused", conflicts[key])
+                continue
+            verdicts[key] = ("claimed", record_id)
+            taken.append((record_id, fingerprint, endpoint, order_id))
+        for record_id, fingerprint, endpoint, order_id in taken:
+            holder.execute(
+                """UPDATE karage_pos_idempotency
+                      SET state = 'processing', request_hash = %s, endpoint = %s,
+                          external_order_id = %s, processing_started_at = %s,
+                          user_id = %s, write_uid = %s, write_date = %s
+                    WHERE id = %s""",
+                [fingerprint, endpoint, order_id, now, self.env.uid, self.env.uid]
+                + [now, record_id],
+            )
+            holder.claimed.add(record_id)
+        return verdicts
+
+    @api.model
+    def _karage_settle(self, record_id, code, body):
+        """Remember the answer of a claim, stored when the request commits."""
+        holder = self._karage_holder()
+        holder.outcomes[record_id] = (code, body)
+        if holder.test_mode:
+            holder.store_outcomes()
+
+    @api.model
+    def _karage_pending_conflicts(self, cr, entries):
+        """``{OrderID: error}`` of orders accepted earlier with other content
+        and not created yet (a hook: nothing waits without a queue)."""
+        return {}
+
+    @api.model
+    def _karage_busy(self, kind, key):
+        if kind == "header":
+            message = (
+                f"A request with Idempotency-Key {key} is still being processed; "
+                "retry later"
+            )
+        else:
+            message = (
+                f"OrderID {key} is still being processed by another request; "
+                "retry later"
+            )
+        return KaragePosError(message, status=409)
+
+    @api.model
+    def _karage_other_body(self, key):
+        return KaragePosError(
+            f"Idempotency-Key {key} was already used with a different request body",
+            status=422,
+        )
+
+    @api.model
+    def _karage_holder(self):
+        """The claims of the current transaction (one per transaction)."""
+        cr = self.env.cr
+        holder = cr.precommit.data.get(HOLDER)
+        if holder is None or holder.closed:
+            holder = cr.precommit.data[HOLDER] = _ClaimHolder(self.env)
+        return holder
+
+    @api.model
+    def _karage_insert(self, holder, kind, entries):
+        """Insert the claims not recorded yet, committed in their own
+        transaction so that everybody sees them processing at once."""
+        now = fields.Datetime.now()
+        rows = [
+            (
+                key,
+                kind,
+                "processing",
+                endpoint,
+                fingerprint,
+                order_id,
+                now,
+                self.env.uid,
+                self.env.company.id,
+            )
+            for key, fingerprint, endpoint, order_id in entries
+        ]
+        query = """
+            INSERT INTO karage_pos_idempotency
+                (key, kind, state, endpoint, request_hash, external_order_id,
+                 processing_started_at, user_id, company_id,
+                 create_uid, write_uid, create_date, write_date)
+            SELECT r.*, r.user_id, r.user_id, r.started, r.started
+              FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[],
+                          %s::varchar[], %s::varchar[], %s::varchar[],
+                          %s::timestamp[], %s::int[], %s::int[])
+                AS r(key, kind, state, endpoint, request_hash,
+                     external_order_id, started, user_id, company_id)
+            ON CONFLICT (key, kind, company_id) DO NOTHING
+            RETURNING id"""
+        params = [list(column) for column in zip(*rows, strict=True)]
+        if holder.test_mode:
+            self.env.cr.execute(query, params)
+            holder.inserted.update(row[0] for row in self.env.cr.fetchall())
+            return
+        with self.env.registry.cursor() as cr:
+            cr.execute(query, params)
+            holder.inserted.update(row[0] for row in cr.fetchall())
 
     def _karage_is_stuck(self, now):
         self.ensure_one()
@@ -124,18 +249,99 @@ class KaragePosIdempotency(models.Model):
         started = self.processing_started_at or self.create_date
         return started + timedelta(minutes=timeout) < now
 
-    def _karage_finish(self, code, body):
-        """Store the answer given to the request that claimed the key."""
-        self.ensure_one()
-        self.sudo().write(
-            {
-                "state": "completed" if code < 500 else "failed",
-                "response_code": code,
-                "response_body": json.dumps(body, default=str),
-                "completed_at": fields.Datetime.now(),
-            }
+    def _karage_cleanup_domain(self, limit_date):
+        # a claim still processing is a request running (or crashed less
+        # than the timeout ago): never deleted under it
+        return super()._karage_cleanup_domain(limit_date) + [
+            ("state", "!=", "processing")
+        ]
+
+
+class _ClaimHolder:
+    """The claims of one transaction and the connection that locks them.
+
+    Outside tests the row locks are held by a second connection, in a
+    transaction that ends with the request's: committed with the answers
+    after the request commits, rolled back (claims released) after it rolls
+    back. Inside tests there is one connection: the claims live in the
+    test's own transaction and are settled at once.
+    """
+
+    def __init__(self, env):
+        self.test_mode = env.registry.in_test_mode()
+        self.main_cr = env.cr
+        self.cr = env.cr if self.test_mode else env.registry.cursor()
+        self.inserted, self.claimed, self.outcomes = set(), set(), {}
+        self.closed = False
+        if not self.test_mode:
+            env.cr.postcommit.add(self.settle)
+            env.cr.postrollback.add(self.release)
+
+    def execute(self, query, params):
+        self.cr.execute(query, params)
+
+    def fetchall(self):
+        return self.cr.fetchall()
+
+    def store_outcomes(self):
+        now = fields.Datetime.now()
+        for record_id, (code, body) in self.outcomes.items():
+            self.cr.execute(
+                """UPDATE karage_pos_idempotency
+                      SET state = %s, response_code = %s, response_body = %s,
+                          completed_at = %s, write_date = %s
+                    WHERE id = %s""",
+                [
+                    "completed" if code < 500 else "failed",
+                    code,
+                    json.dumps(body, default=str),
+                    now,
+                    now,
+                    record_id,
+                ],
+            )
+            self.claimed.discard(record_id)
+        self.outcomes = {}
+
+    def settle(self):
+        """Store the answers of the claims (after the request committed)."""
+        try:
+            self.store_outcomes()
+            # a claim without an answer (never reached) is released
+            if self.claimed:
+                self._release_rows(tuple(self.claimed))
+            self.cr.commit()
+        except Exception:
+            # the request is committed: a claim left processing is taken
+            # over after the timeout, nothing else is at stake
+            _logger.exception("Karage: could not store idempotency answers")
+        finally:
+            self._close()
+
+    def release(self):
+        """Release the claims of a request that rolled back."""
+        try:
+            self.cr.rollback()
+            if self.claimed | self.inserted:
+                self._release_rows(tuple(self.claimed | self.inserted))
+                self.cr.commit()
+        except Exception:
+            _logger.warning(
+                "Karage: could not release idempotency claims; they are taken "
+                "over after the processing timeout",
+                exc_info=True,
+            )
+        finally:
+            self._close()
+
+    def _release_rows(self, ids):
+        self.cr.execute(
+            """UPDATE karage_pos_idempotency SET state = 'failed'
+                WHERE id IN %s AND state = 'processing'""",
+            [ids],
         )
 
-    def _karage_stored_response(self):
-        self.ensure_one()
-        return self.response_code, json.loads(self.response_body or "null")
+    def _close(self):
+        self.closed = True
+        if not self.test_mode:
+            self.cr.close()

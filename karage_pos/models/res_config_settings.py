@@ -8,6 +8,10 @@ DEFAULTS = {
     "retention_days": 30,
     "max_bulk_orders": 1000,
     "valid_statuses": "103",
+    "max_body_kb": 10240,
+    "max_order_lines": 500,
+    "order_date_min": "2000-01-01",
+    "order_date_max_days_ahead": 1,
 }
 
 
@@ -31,6 +35,30 @@ class ResConfigSettings(models.TransientModel):
         string="Maximum Orders per Bulk Request",
         config_parameter="karage_pos.max_bulk_orders",
         default=DEFAULTS["max_bulk_orders"],
+    )
+    karage_pos_max_body_kb = fields.Integer(
+        string="Maximum Body Size (KiB)",
+        config_parameter="karage_pos.max_body_kb",
+        default=DEFAULTS["max_body_kb"],
+        help="Larger requests are refused with 413. 0: no limit of ours.",
+    )
+    karage_pos_max_order_lines = fields.Integer(
+        string="Maximum Lines per Order",
+        config_parameter="karage_pos.max_order_lines",
+        default=DEFAULTS["max_order_lines"],
+        help="Orders with more OrderItems are refused with 400.",
+    )
+    karage_pos_order_date_min = fields.Char(
+        string="Earliest OrderDate",
+        config_parameter="karage_pos.order_date_min",
+        default=DEFAULTS["order_date_min"],
+        help="Orders dated before this day (YYYY-MM-DD) are refused with 400.",
+    )
+    karage_pos_order_date_max_days_ahead = fields.Integer(
+        string="OrderDate Days Ahead",
+        config_parameter="karage_pos.order_date_max_days_ahead",
+        default=DEFAULTS["order_date_max_days_ahead"],
+        help="Orders dated more than this many days after now are refused " "with 400.",
     )
     karage_pos_valid_statuses = fields.Char(
         string="Valid Order Statuses",

@@ -15,12 +15,18 @@ from odoo.http import request
 from odoo.addons.base_rest import restapi
 from odoo.addons.base_rest.tools import cerberus_to_json
 
+from ..controllers.dispatcher import BODY_ENVIRON
+from ..exceptions import RETRY_AFTER
+
 ERROR_STATUSES = {
     "400": "Invalid payload (field-level reasons in details)",
     "401": "Missing, invalid, expired or revoked API key",
     "403": "The API key's user has no Point of Sale rights",
     "409": "Duplicate order, or Idempotency-Key still processing",
+    "413": "Request body larger than the Maximum Body Size setting",
+    "415": "Not a JSON body, or an unknown charset",
     "422": "Refused by business rules (status, product, payment, amounts)",
+    "503": "Try again later (Retry-After): database unavailable, session closing",
 }
 
 ERROR_ENVELOPE = {
@@ -70,7 +76,10 @@ class KaragePayload(restapi.RestMethodParam):
         self._schema = schema
 
     def from_params(self, service, params):
-        return dict(params)
+        # the body is handed over as one argument, never as keyword
+        # arguments: its keys are the sender's, not Python's
+        body = request.httprequest.environ.get(BODY_ENVIRON)
+        return {"payload": body if body is not None else dict(params)}
 
     def to_response(self, service, result):
         raise NotImplementedError
@@ -107,7 +116,8 @@ class KarageEnvelope(restapi.RestMethodParam):
 
     def to_response(self, service, result):
         status, body = result
-        return request.make_json_response(body, status=status)
+        headers = [("Retry-After", str(RETRY_AFTER))] if status == 503 else None
+        return request.make_json_response(body, headers=headers, status=status)
 
     def to_openapi_query_parameters(self, service, spec):
         return []

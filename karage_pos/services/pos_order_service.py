@@ -1,14 +1,30 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import time
 
 from odoo.addons.base_rest import restapi
 from odoo.addons.component.core import Component
 
-from ..exceptions import InvalidPayload, KaragePosError, error_envelope
+from ..exceptions import (
+    DATABASE_ERRORS,
+    DuplicateOrder,
+    InternalError,
+    InvalidPayload,
+    KaragePosError,
+    error_envelope,
+)
 from ..models.karage_pos_idempotency import request_fingerprint
-from ..schemas import BULK_SCHEMA, ORDER_SCHEMA, describe_errors, validate_order
+from ..schemas import (
+    BULK_SCHEMA,
+    ORDER_SCHEMA,
+    describe_errors,
+    normalize_order_id,
+    validate_order,
+)
 from .envelope import KarageEnvelope, KaragePayload
+
+_logger = logging.getLogger(__name__)
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 API_KEY_SCHEME = {
@@ -38,7 +54,7 @@ class KaragePosOrderService(Component):
         input_param=KaragePayload(ORDER_SCHEMA),
         output_param=KarageEnvelope(),
     )
-    def receive(self, **payload):
+    def receive(self, payload):
         """Create one paid POS order from one Karage sale."""
         return self._with_idempotency("pos-order", payload, self._single)
 
@@ -47,7 +63,7 @@ class KaragePosOrderService(Component):
         input_param=KaragePayload(BULK_SCHEMA),
         output_param=KarageEnvelope(),
     )
-    def receive_bulk(self, **payload):
+    def receive_bulk(self, payload):
         """Create many orders; each order succeeds or fails on its own.
 
         The body is ``{"orders": [...]}`` (a bare JSON array is accepted).
@@ -57,7 +73,7 @@ class KaragePosOrderService(Component):
     # ------------------------------------------------------------------
 
     def _single(self, payload):
-        code, body, __ = self._process_order(payload, "pos-order")
+        code, body, __ = self._process_orders([payload], "pos-order")[0]
         return code, body
 
     def _bulk(self, payload):
@@ -71,7 +87,8 @@ class KaragePosOrderService(Component):
         if len(orders) > limit:
             raise InvalidPayload(
                 f"Too many orders: {len(orders)} exceeds the maximum of {limit} "
-                "orders per bulk request"
+                "orders per bulk request",
+                details={"orders": [f"at most {limit} orders"]},
             )
         results = self._bulk_results(orders)
         succeeded = sum(1 for result in results if result["status"] == "success")
@@ -93,35 +110,104 @@ class KaragePosOrderService(Component):
 
     def _bulk_results(self, orders):
         """One result per order, in the order received."""
-        results = []
-        for raw in orders:
-            code, body, order_id = self._process_order(raw, "pos-order/bulk")
-            results.append(
-                {
-                    "external_order_id": order_id,
-                    "status": body["status"],
-                    "status_code": code,
-                    "data": body["data"],
-                    "error": body["error"],
-                    **({"details": body["details"]} if "details" in body else {}),
-                }
-            )
+        return [
+            {
+                "external_order_id": order_id,
+                "status": body["status"],
+                "status_code": code,
+                "data": body["data"],
+                "error": body["error"],
+                **({"details": body["details"]} if "details" in body else {}),
+            }
+            for code, body, order_id in self._process_orders(orders, "pos-order/bulk")
+        ]
+
+    def _process_orders(self, raws, endpoint):
+        """``[(status, body, OrderID)]``: each order refused or accepted alone.
+
+        Every order is validated first; the valid ones then claim their
+        OrderID (one content per OrderID, see ``karage.pos.idempotency``),
+        and each claimed order is accepted by :meth:`_karage_accept`.
+        """
+        started = time.perf_counter()
+        prepared = []
+        for raw in raws:
+            order_id = raw.get("OrderID") if isinstance(raw, dict) else None
+            try:
+                document = self._validated(raw)
+            except InvalidPayload as error:
+                prepared.append((raw, order_id, None, error))
+            else:
+                prepared.append((raw, order_id, document, None))
+        verdicts = self._claim_orders(prepared, endpoint)
+        results, seen = [], {}
+        for raw, order_id, document, error in prepared:
+            if document is not None:
+                key = normalize_order_id(order_id)
+                fingerprint = request_fingerprint(document)
+                kind, claim = verdicts[key]
+                if kind == "refused":
+                    error = claim
+                elif seen.setdefault(key, fingerprint) != fingerprint:
+                    error = DuplicateOrder(
+                        f"OrderID {order_id} appears more than once in this "
+                        "request with different content: the first is kept, "
+                        "this one is refused",
+                    )
+            if error is not None:
+                code, body = self._refuse(endpoint, raw, error, started, order_id)
+            else:
+                code, body = self._accept_guarded(document, raw, endpoint, started)
+                if claim is not None:
+                    self.env["karage.pos.idempotency"]._karage_settle(claim, code, body)
+                    # the first occurrence answers for the claim
+                    verdicts[key] = ("claimed", None)
+            results.append((code, body, order_id))
         return results
 
-    def _process_order(self, raw, endpoint):
-        """Validate, import and log one order: ``(status, body, OrderID)``."""
-        started = time.perf_counter()
-        order_id = raw.get("OrderID") if isinstance(raw, dict) else None
+    def _claim_orders(self, prepared, endpoint):
+        """Claim the OrderID of every valid order: ``{OrderID: verdict}``."""
+        entries = {}
+        for __, order_id, document, __ in prepared:
+            if document is None:
+                continue
+            key = normalize_order_id(order_id)
+            if key not in entries:
+                entries[key] = (key, request_fingerprint(document), endpoint, key)
+        return self.env["karage.pos.idempotency"]._karage_claim(
+            "order", list(entries.values())
+        )
+
+    def _accept_guarded(self, document, raw, endpoint, started):
+        """Accept one valid order; anything unexpected refuses it alone."""
+        order_id = document["OrderID"]
         try:
-            document = self._validated(raw)
-            with self.env["karage.pos.collection"].work_on("pos.order") as work:
-                pos_order = work.component(usage="order.importer").run(document)
+            with self.env.cr.savepoint():
+                return self._karage_accept(document, endpoint, started)
         except KaragePosError as error:
-            code, body = self._refuse(endpoint, raw, error, started, order_id)
-            return code, body, order_id
+            return self._refuse(endpoint, raw, error, started, order_id)
+        except DATABASE_ERRORS:
+            # the whole request is retried (concurrency) or answered 503
+            raise
+        except Exception:
+            _logger.exception(
+                "Karage: internal error while creating order %s", order_id
+            )
+            return self._refuse(
+                endpoint, raw, InternalError(order_id), started, order_id
+            )
+
+    def _karage_accept(self, document, endpoint, started):
+        """Accept one claimed order: create it (the queue addon enqueues it).
+
+        :returns: ``(status, body)``; raise :class:`KaragePosError` to refuse
+        """
+        with self.env["karage.pos.collection"].work_on("pos.order") as work:
+            pos_order = work.component(usage="order.importer").run(document)
+        order_id = document["OrderID"]
         body = pos_order._karage_success_envelope(order_id)
-        self._log(endpoint, raw, 200, body, started, order_id, pos_order)
-        return 200, body, order_id
+        self._log(endpoint, document, 200, body, started, order_id, pos_order)
+        return 200, body
 
     def _validated(self, raw):
         """The normalized order of ``raw``; InvalidPayload naming each field."""
@@ -140,21 +226,22 @@ class KaragePosOrderService(Component):
                 details={"Idempotency-Key": ["must not contain control characters"]},
             )
             return self._refuse(endpoint, payload, error, time.perf_counter())
-        Idempotency = self.env["karage.pos.idempotency"]
+        key = key[:255]
         order_id = payload.get("OrderID")
-        try:
-            record, replay = Idempotency._karage_claim(
-                key[:255],
-                request_fingerprint(payload),
-                endpoint,
-                str(order_id) if isinstance(order_id, int | str) else None,
-            )
-        except KaragePosError as error:
-            return self._refuse(endpoint, payload, error, time.perf_counter())
-        if replay:
-            return record._karage_stored_response()
+        Idempotency = self.env["karage.pos.idempotency"]
+        entry = (
+            key,
+            request_fingerprint(payload),
+            endpoint,
+            str(order_id) if isinstance(order_id, int | str) else None,
+        )
+        verdict, value = Idempotency._karage_claim("header", [entry])[key]
+        if verdict == "replay":
+            return value
+        if verdict == "refused":
+            return self._refuse(endpoint, payload, value, time.perf_counter())
         code, body = self._guarded(endpoint, payload, process)
-        record._karage_finish(code, body)
+        Idempotency._karage_settle(value, code, body)
         return code, body
 
     def _guarded(self, endpoint, payload, process):
@@ -178,7 +265,9 @@ class KaragePosOrderService(Component):
             payload,
             code,
             body,
-            external_order_id=str(order_id) if order_id is not None else False,
+            external_order_id=normalize_order_id(order_id)
+            if order_id is not None
+            else False,
             duration_ms=(time.perf_counter() - started) * 1000.0,
             remote_addr=httprequest.remote_addr,
             idempotency_key=httprequest.headers.get("Idempotency-Key"),

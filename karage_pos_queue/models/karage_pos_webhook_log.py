@@ -6,13 +6,27 @@ import logging
 from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
-from odoo.addons.karage_pos.exceptions import DuplicateOrder, KaragePosError
+from odoo.addons.karage_pos.exceptions import (
+    DATABASE_ERRORS,
+    DuplicateOrder,
+    InternalError,
+    KaragePosError,
+    RetryLater,
+)
+from odoo.addons.karage_pos.models.karage_pos_idempotency import request_fingerprint
 from odoo.addons.karage_pos.schemas import describe_errors, validate_order
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
 _logger = logging.getLogger(__name__)
+
+# backoff of an order waiting for something transient
+RETRY_MIN_SECONDS = 5
+RETRY_MAX_SECONDS = 600
+MANAGER_GROUP = "point_of_sale.group_pos_manager"
+WAITING_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 
 
 class KaragePosWebhookLog(models.Model):
@@ -20,6 +34,11 @@ class KaragePosWebhookLog(models.Model):
 
     _inherit = "karage.pos.webhook.log"
 
+    payload_hash = fields.Char(
+        string="Content Fingerprint",
+        readonly=True,
+        help="SHA-256 of the accepted order: one OrderID, one content.",
+    )
     job_id = fields.Many2one(
         "queue.job", string="Job", readonly=True, index=True, ondelete="set null"
     )
@@ -62,6 +81,10 @@ class KaragePosWebhookLog(models.Model):
             self.with_context(tracking_disable=True)
             .with_delay(
                 channel=channel,
+                # retries are spent only by what is transient, and that is
+                # waited out (a killed worker too): never give up on an
+                # accepted order
+                max_retries=0,
                 priority=20 if bulk else 10,
                 description=_("Karage POS order %s", self.external_order_id),
                 identity_key=f"karage_pos_order:{self.company_id.id}:"
@@ -80,7 +103,10 @@ class KaragePosWebhookLog(models.Model):
             record = self.env["queue.job"].browse(
                 [row[0] for row in self.env.cr.fetchall()]
             )
-        values = {"job_id": record.id}
+        values = {
+            "job_id": record.id,
+            "payload_hash": request_fingerprint(json.loads(self.payload)),
+        }
         if response:
             values["response"] = self._karage_json(response(job))
         self.sudo().write(values)
@@ -91,36 +117,39 @@ class KaragePosWebhookLog(models.Model):
     def _karage_process_job(self):
         """Job: create the order of this log.
 
-        A refusal (unknown product, amounts that do not reconcile...) fails
-        the job at once with the seed's message: retrying cannot help until
-        someone fixes the cause and requeues. An order that already exists (a
-        requeue of a done job, the same OrderID queued twice) is linked, not
-        created again. A lock conflict on a hot row runs the job again a
-        second later, without counting as a retry.
+        An order accepted here ends created, or failed for a reason an
+        operator must fix (unknown product, amounts that do not reconcile,
+        unmapped payment, missing tax): that fails the job at once with the
+        seed's message, to be requeued once fixed. Anything transient (the
+        session being closed, a lock conflict, a lost database connection,
+        an OrderID a concurrent job has not committed yet) runs the job
+        again with backoff, without spending a retry. An order that already
+        exists (a requeue of a done job) is linked, not created again.
         """
         self.ensure_one()
         document, errors = validate_order(json.loads(self.payload))
         if errors:
+            # a log written before acceptance checked this: never expected
             raise FailedJobError(describe_errors(errors))
+        order_id = document["OrderID"]
         with self.env["karage.pos.collection"].work_on("pos.order") as work:
             existing = work.component(usage="duplicate.checker").existing_order(
-                document["OrderID"]
+                order_id
             )
             if existing:
                 self._karage_link_order(existing)
                 return _("Order %s already imported", existing.name)
             try:
-                order = work.component(usage="order.importer").run(document)
-            except DuplicateOrder as error:
-                # created by a concurrent job that has not committed yet
-                raise RetryableJobError(error.message, seconds=5) from error
+                # the sender's checks ran at acceptance; the settings may have
+                # changed since, the accepted order stands
+                order = work.component(usage="order.importer").create(document)
             except OperationalError as error:
                 if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                    raise
+                    raise self._karage_retry(str(error).strip()) from error
                 # a hot row (the stock quant of a product every order sells)
                 # updated by a concurrent job: run again in a second with a
-                # fresh snapshot, without spending a retry (queue_job's own
-                # handling would wait 5 s); the order was rolled back whole
+                # fresh snapshot (queue_job's own handling would wait 5 s);
+                # the order was rolled back whole
                 _logger.info(
                     "Karage: order %s met a concurrent update, running it again",
                     self.external_order_id,
@@ -130,10 +159,40 @@ class KaragePosWebhookLog(models.Model):
                     seconds=1,
                     ignore_retry=True,
                 ) from error
+            except DATABASE_ERRORS as error:
+                raise self._karage_retry(str(error).strip()) from error
+            except (DuplicateOrder, RetryLater) as error:
+                # created by a concurrent job not committed yet, or the
+                # session is being closed: wait
+                raise self._karage_retry(error.message) from error
             except KaragePosError as error:
                 raise FailedJobError(error.message) from error
+            except Exception as error:
+                _logger.exception(
+                    "Karage: internal error while creating order %s", order_id
+                )
+                raise FailedJobError(InternalError(order_id).message) from error
         self._karage_link_order(order)
         return _("Created %s", order.name)
+
+    def _karage_retry(self, reason):
+        """Run the job again later, with a backoff that grows with its age
+        (half the time since it was created, from 5 s to 10 min), without
+        spending one of its retries."""
+        created = self.job_id.date_created or self.create_date
+        age = (fields.Datetime.now() - created).total_seconds()
+        seconds = int(min(RETRY_MAX_SECONDS, max(RETRY_MIN_SECONDS, age / 2)))
+        _logger.info(
+            "Karage: order %s runs again in %s s: %s",
+            self.external_order_id,
+            seconds,
+            reason,
+        )
+        return RetryableJobError(
+            f"Waiting, runs again in {seconds} s: {reason}",
+            seconds=seconds,
+            ignore_retry=True,
+        )
 
     def _karage_link_order(self, order):
         body = order._karage_success_envelope(self.external_order_id)
@@ -163,12 +222,22 @@ class KaragePosWebhookLog(models.Model):
     def action_requeue(self):
         """Run the orders of these logs again (after fixing the cause).
 
-        Logs whose order exists are left alone; a failed or cancelled job is
-        requeued; an accepted order without a job gets one.
+        Only POS managers may. Logs whose order exists are left alone; each
+        other accepted order runs its own log's payload: its failed or
+        cancelled job is requeued, and a log without a job of its own (none,
+        or one shared with another log of the same OrderID) gets one.
         """
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only Point of Sale administrators may requeue Karage orders.")
+            )
         for log in self.filtered(lambda log: not log.pos_order_id):
-            if log.job_id:
-                log.job_id.sudo().requeue()
-            elif 200 <= log.status_code < 300:
+            if not 200 <= log.status_code < 300:
+                continue
+            job = log.job_id.sudo()
+            if job and job.records == log:
+                if job.state in ("failed", "cancelled", "done"):
+                    job.requeue()
+            else:
                 log._karage_enqueue(bulk=log.endpoint.endswith("bulk"))
         return True

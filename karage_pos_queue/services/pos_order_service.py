@@ -1,15 +1,10 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import time
-
 from odoo.tools import str2bool
 
 from odoo.addons.base_rest import restapi
 from odoo.addons.component.core import Component
-from odoo.addons.karage_pos.exceptions import (
-    KaragePosError,
-    error_envelope,
-)
+from odoo.addons.karage_pos.exceptions import error_envelope
 from odoo.addons.karage_pos.services.envelope import KarageEnvelope
 
 STATUS_BY_JOB_STATE = {
@@ -95,20 +90,14 @@ class KaragePosOrderService(Component):
         finally:
             self._karage_batch = None
 
-    def _process_order(self, raw, endpoint):
+    def _karage_accept(self, document, endpoint, started):
         if not self._karage_async(endpoint):
-            return super()._process_order(raw, endpoint)
-        started = time.perf_counter()
-        order_id = raw.get("OrderID") if isinstance(raw, dict) else None
-        try:
-            document = self._validated(raw)
-            with self.env["karage.pos.collection"].work_on("pos.order") as work:
-                work.component(usage="status.checker").check(document)
-                work.component(usage="duplicate.checker").check(document)
-        except KaragePosError as error:
-            code, body = self._refuse(endpoint, raw, error, started, order_id)
-            return code, body, order_id
-        log = self._log(endpoint, raw, 202, {}, started, order_id, None)
+            return super()._karage_accept(document, endpoint, started)
+        order_id = document["OrderID"]
+        # everything the sender must fix is refused here, before the 202
+        with self.env["karage.pos.collection"].work_on("pos.order") as work:
+            work.component(usage="order.importer").check(document)
+        log = self._log(endpoint, document, 202, {}, started, order_id, None)
         if self._karage_batch:
             log = log.with_context(job_batch=self._karage_batch)
         host_url = self.request.httprequest.host_url.rstrip("/")
@@ -127,5 +116,4 @@ class KaragePosOrderService(Component):
             }
 
         job = log._karage_enqueue(bulk=endpoint.endswith("bulk"), response=accepted)
-        body = accepted(job)
-        return 202, body, order_id
+        return 202, accepted(job)
