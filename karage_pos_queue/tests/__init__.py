@@ -1,3 +1,4 @@
 from . import test_acceptance
 from . import test_job
 from . import test_status
+from . import test_hardening
