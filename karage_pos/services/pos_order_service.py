@@ -1,5 +1,6 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import logging
 import time
 
@@ -25,6 +26,22 @@ from ..schemas import (
 from .envelope import KarageEnvelope, KaragePayload
 
 _logger = logging.getLogger(__name__)
+
+# characters of a refused payload kept in its log: an accepted order's log
+# keeps its validated document (unknown fields dropped), a refused one what
+# was sent, up to this size (a 60 MB unknown field is no evidence worth a
+# month of storage)
+LOG_PAYLOAD_LIMIT = 64 * 1024
+
+
+def _loggable(payload):
+    text = json.dumps(payload, default=str)
+    if len(text) <= LOG_PAYLOAD_LIMIT:
+        return payload
+    return (
+        f"{text[:LOG_PAYLOAD_LIMIT]}… (truncated: {len(text)} characters " "received)"
+    )
+
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 API_KEY_SCHEME = {
@@ -255,7 +272,9 @@ class KaragePosOrderService(Component):
     def _refuse(self, endpoint, payload, error, started, order_id=None):
         """Log and answer a refusal of one order or of the whole request."""
         body = error_envelope(error.message, error.details)
-        self._log(endpoint, payload, error.status, body, started, order_id, None)
+        self._log(
+            endpoint, _loggable(payload), error.status, body, started, order_id, None
+        )
         return error.status, body
 
     def _log(self, endpoint, payload, code, body, started, order_id, pos_order):

@@ -171,6 +171,20 @@ class TestHardeningHttp(HttpCase, KarageDataMixin):
         self.assertIn("Maximum Body Size", response.json()["error"])
         self.assertFalse(self.karage_orders())
 
+    def test_huge_unknown_fields_are_not_kept_in_the_log(self):
+        code, body = self.post(
+            SINGLE, {**self.payload(order_id=50), "Blob": "x" * 10**6}
+        )
+        self.assertEqual(code, 200, body)
+        code, body = self.post(SINGLE, {"OrderID": 51, "Blob": "x" * 10**6})
+        self.assertEqual(code, 400)
+        logs = self.env["karage.pos.webhook.log"].search(
+            [("external_order_id", "in", ["50", "51"])]
+        )
+        self.assertEqual(len(logs), 2)
+        self.assertTrue(all(len(log.payload) < 70 * 1024 for log in logs))
+        self.assertNotIn("Blob", logs.filtered(lambda log: log.pos_order_id).payload)
+
     def test_too_many_lines_is_400(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "karage_pos.max_order_lines", 2
