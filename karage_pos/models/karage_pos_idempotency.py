@@ -5,6 +5,8 @@ import json
 import logging
 from datetime import timedelta
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
 from odoo import api, fields, models
 
 from ..exceptions import KaragePosError
@@ -146,6 +148,9 @@ class KaragePosIdempotency(models.Model):
             verdicts[key] = ("claimed", record_id)
             taken.append((record_id, fingerprint, endpoint, order_id))
         for record_id, fingerprint, endpoint, order_id in taken:
+            holder.claimed.add(record_id)
+            if record_id in holder.inserted:
+                continue  # inserted just now as it stands
             holder.execute(
                 """UPDATE karage_pos_idempotency
                       SET state = 'processing', request_hash = %s, endpoint = %s,
@@ -155,7 +160,6 @@ class KaragePosIdempotency(models.Model):
                 [fingerprint, endpoint, order_id, now, self.env.uid, self.env.uid]
                 + [now, record_id],
             )
-            holder.claimed.add(record_id)
         return verdicts
 
     @api.model
@@ -196,10 +200,12 @@ class KaragePosIdempotency(models.Model):
     @api.model
     def _karage_holder(self):
         """The claims of the current transaction (one per transaction)."""
-        cr = self.env.cr
-        holder = cr.precommit.data.get(HOLDER)
+        # postcommit's data lives as long as the transaction (precommit's is
+        # cleared by every flush)
+        data = self.env.cr.postcommit.data
+        holder = data.get(HOLDER)
         if holder is None or holder.closed:
-            holder = cr.precommit.data[HOLDER] = _ClaimHolder(self.env)
+            holder = data[HOLDER] = _ClaimHolder(self.env)
         return holder
 
     @api.model
@@ -239,7 +245,19 @@ class KaragePosIdempotency(models.Model):
             self.env.cr.execute(query, params)
             holder.inserted.update(row[0] for row in self.env.cr.fetchall())
             return
-        with self.env.registry.cursor() as cr:
+        with _read_committed(self.env.registry.cursor()) as cr:
+            # only the keys never seen: inserting a key whose row another
+            # request holds (and may be updating) would wait for it to end
+            cr.execute(
+                """SELECT key FROM karage_pos_idempotency
+                    WHERE company_id = %s AND kind = %s AND key IN %s""",
+                [self.env.company.id, kind, tuple(row[0] for row in rows)],
+            )
+            known = {key for (key,) in cr.fetchall()}
+            rows = [row for row in rows if row[0] not in known]
+            if not rows:
+                return
+            params = [list(column) for column in zip(*rows, strict=True)]
             cr.execute(query, params)
             holder.inserted.update(row[0] for row in cr.fetchall())
 
@@ -257,6 +275,20 @@ class KaragePosIdempotency(models.Model):
         ]
 
 
+def _read_committed(cr):
+    """``cr`` in READ COMMITTED, for the claims only.
+
+    Each statement then sees what was committed before it: claims inserted
+    or settled by other requests after this transaction began are locked
+    and judged as they are now, and ``INSERT ... ON CONFLICT DO NOTHING``
+    never fails on a row another request has just written (under Odoo's
+    REPEATABLE READ it raises a serialization failure). Odoo sets its own
+    level again on every cursor it opens on this connection.
+    """
+    cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+    return cr
+
+
 class _ClaimHolder:
     """The claims of one transaction and the connection that locks them.
 
@@ -270,7 +302,7 @@ class _ClaimHolder:
     def __init__(self, env):
         self.test_mode = env.registry.in_test_mode()
         self.main_cr = env.cr
-        self.cr = env.cr if self.test_mode else env.registry.cursor()
+        self.cr = env.cr if self.test_mode else _read_committed(env.registry.cursor())
         self.inserted, self.claimed, self.outcomes = set(), set(), {}
         self.closed = False
         if not self.test_mode:
@@ -301,15 +333,16 @@ class _ClaimHolder:
                 ],
             )
             self.claimed.discard(record_id)
+            self.inserted.discard(record_id)
         self.outcomes = {}
 
     def settle(self):
         """Store the answers of the claims (after the request committed)."""
         try:
             self.store_outcomes()
-            # a claim without an answer (never reached) is released
-            if self.claimed:
-                self._release_rows(tuple(self.claimed))
+            # a claim without an answer (refused, never reached) is released
+            if self.claimed | self.inserted:
+                self._release_rows(tuple(self.claimed | self.inserted))
             self.cr.commit()
         except Exception:
             # the request is committed: a claim left processing is taken
