@@ -1,0 +1,80 @@
+# Copyright 2026 Karage
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Claims and waiting jobs over real HTTP, where requests run on their own
+database connections (inside Odoo's test suite they share one)."""
+
+import threading
+import time
+
+BULK = "/api/v1/webhook/pos-order/bulk"
+SINGLE = "/api/v1/webhook/pos-order"
+
+
+def test_concurrent_copy_of_an_idempotent_request_is_409_at_once(odoo):
+    first_id = odoo.next_order_id()
+    orders = {"orders": [odoo.payload(first_id + i) for i in range(60)]}
+    for __ in range(60):
+        odoo.next_order_id()
+    headers = {"Idempotency-Key": f"e2e-{first_id}"}
+    answers = {}
+    sender = threading.Thread(
+        target=lambda: answers.setdefault(
+            "first", odoo.post(BULK, orders, headers=headers)
+        )
+    )
+    sender.start()
+    time.sleep(0.3)
+    started = time.time()
+    copy = odoo.post(BULK, orders, headers=headers)
+    copy_seconds = time.time() - started
+    sender.join()
+    first = answers["first"]
+    assert first.status_code in (200, 202), first.text
+    if copy.status_code == 409:
+        assert "still being processed" in copy.json()["error"]
+        # refused at once, not after the first request finished
+        assert copy_seconds < 2, copy_seconds
+    else:
+        # the first had already finished: the copy is its replay
+        assert copy.json() == first.json()
+    replay = odoo.post(BULK, orders, headers=headers)
+    assert (replay.status_code, replay.json()) == (first.status_code, first.json())
+
+
+def test_same_order_id_with_other_content_is_refused_never_merged(odoo):
+    order_id = odoo.next_order_id()
+    first = odoo.post(SINGLE, odoo.payload(order_id))
+    assert first.status_code in (200, 202), first.text
+    other = odoo.post(SINGLE, odoo.payload(order_id, qty=2))
+    assert other.status_code == 409, other.text
+    if odoo.queue_mode:
+        odoo.wait_states([order_id])
+    [order] = odoo.orders([order_id])
+    assert order["amount_total"] == 80.5
+
+
+def test_queued_order_waits_while_its_session_closes(queue_odoo):
+    odoo = queue_odoo
+    opened = odoo.next_order_id()
+    assert odoo.post(SINGLE, odoo.payload(opened)).status_code == 202
+    assert odoo.wait_states([opened]) == {opened: "done"}
+    [session_id] = {o["session_id"][0] for o in odoo.orders([opened])}
+    odoo.admin("pos.session", "write", [session_id], {"state": "closing_control"})
+    try:
+        waiting = odoo.next_order_id()
+        assert odoo.post(SINGLE, odoo.payload(waiting)).status_code == 202
+        time.sleep(8)  # the job has run at least once and was postponed
+        status = odoo.status(waiting).json()["data"]
+        assert status["state"] in ("queued", "processing"), status
+        jobs = odoo.admin(
+            "queue.job",
+            "search_read",
+            [("uuid", "=", status["job_uuid"])],
+            fields=["state", "retry", "result"],
+        )
+        assert jobs[0]["state"] != "failed", jobs
+        assert jobs[0]["retry"] == 0, jobs  # waiting spends no retry
+        assert "is closing" in (jobs[0]["result"] or ""), jobs
+    finally:
+        odoo.admin("pos.session", "write", [session_id], {"state": "opened"})
+    assert odoo.wait_states([waiting], timeout=120) == {waiting: "done"}
