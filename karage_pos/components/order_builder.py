@@ -10,8 +10,8 @@ from odoo.addons.component.core import Component
 from ..exceptions import InvalidPayload, KaragePosError
 from ..models.pos_order import KARAGE_SOURCE
 from ..schemas import normalize_order_id
+from .payment_mapper import NOT_PAID
 
-NOT_PAID = "Failed to confirm order: Order is not fully paid"
 UUID_NAMESPACE = uuid.UUID("6f1d2c1e-5b7a-4c53-9a43-2f4b8c7e9d10")
 
 

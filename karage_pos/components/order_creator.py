@@ -3,7 +3,7 @@
 from odoo.addons.component.core import Component
 
 from ..exceptions import KaragePosError
-from .order_builder import NOT_PAID
+from .payment_mapper import NOT_PAID
 
 PAID_STATES = ("paid", "done", "invoiced")
 

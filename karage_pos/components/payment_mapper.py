@@ -4,6 +4,9 @@ from odoo.addons.component.core import Component
 
 from ..exceptions import KaragePosError
 
+# the setup guide's words for an order Odoo cannot confirm
+NOT_PAID = "Failed to confirm order: Order is not fully paid"
+
 
 class KaragePosPaymentMapper(Component):
     """Turn Karage's CheckoutDetails into POS payment method amounts.
@@ -86,18 +89,29 @@ class KaragePosPaymentMapper(Component):
         return change
 
     def check_change(self, order):
-        """The change rule on Karage's own figures, before acceptance.
+        """The payments against Karage's own total, before acceptance.
 
-        Skipped when a payment mode is not mapped yet or the integration
-        has no POS configuration: the order's creation reports those, for
-        an operator to fix.
+        An order whose payments do not cover its own total is refused (no
+        tax setting of Odoo can make it paid), and the change rule applies.
+        The change rule is skipped when a payment mode is not mapped yet or
+        the integration has no POS configuration: the order's creation
+        reports those, for an operator to fix.
         """
+        currency = self.env.company.currency_id
+        total = order.get("GrandTotal")
+        if total is None:
+            total = order["AmountTotal"] + order["Tax"]
+        total = currency.round(total)
+        paid = currency.round(sum(d["AmountPaid"] for d in order["CheckoutDetails"]))
+        if currency.compare_amounts(paid, total) < 0:
+            raise KaragePosError(
+                f"{NOT_PAID}: CheckoutDetails pay {paid:.2f} of the order's total "
+                f"{total:.2f}",
+                details={"total": total, "paid": paid},
+            )
         try:
             config = self.component(usage="session.provider").config()
             payments = self.payments(order, config)
         except KaragePosError:
             return
-        total = order.get("GrandTotal")
-        if total is None:
-            total = order["AmountTotal"] + order["Tax"]
-        self.change(config.currency_id.round(total), payments, config.currency_id)
+        self.change(total, payments, config.currency_id)

@@ -110,6 +110,14 @@ class TestHardeningHttp(HttpCase, KarageDataMixin):
         self.assertEqual(body["details"]["cash_tendered"], 0.01)
         self.assertFalse(self.karage_orders())
 
+    def test_payments_short_of_karages_own_total_are_refused_at_the_door(self):
+        code, body = self.post(SINGLE, self.payment(**{"1": 50.0, "2": 30.0}))
+        self.assertEqual(code, 422, body)
+        self.assertIn(
+            "CheckoutDetails pay 80.00 of the order's total 80.50", body["error"]
+        )
+        self.assertFalse(self.karage_orders())
+
     def test_cash_overpayment_gives_change_from_the_cash_tendered(self):
         code, body = self.post(SINGLE, self.payment(**{"2": 50.0, "1": 50.0}))
         self.assertEqual(code, 200, body)
