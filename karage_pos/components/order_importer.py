@@ -32,9 +32,9 @@ class KaragePosOrderImporter(Component):
     def run(self, order):
         """Create the paid ``pos.order`` of ``order`` (a validated payload)."""
         self.check(order)
-        return self.create(order)
+        return self.create_accepted(order)
 
-    def create(self, order):
+    def create_accepted(self, order):
         """Create the order of an accepted payload (its checks passed)."""
         try:
             with self.env.cr.savepoint():

@@ -343,7 +343,8 @@ class _ClaimHolder:
             # a claim without an answer (refused, never reached) is released
             if self.claimed | self.inserted:
                 self._release_rows(tuple(self.claimed | self.inserted))
-            self.cr.commit()
+            # the claims' own connection, never the request's transaction
+            self.cr.commit()  # pylint: disable=invalid-commit
         except Exception:
             # the request is committed: a claim left processing is taken
             # over after the timeout, nothing else is at stake
@@ -357,7 +358,7 @@ class _ClaimHolder:
             self.cr.rollback()
             if self.claimed | self.inserted:
                 self._release_rows(tuple(self.claimed | self.inserted))
-                self.cr.commit()
+                self.cr.commit()  # pylint: disable=invalid-commit
         except Exception:
             _logger.warning(
                 "Karage: could not release idempotency claims; they are taken "

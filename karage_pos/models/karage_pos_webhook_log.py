@@ -3,6 +3,7 @@
 import json
 
 from odoo import api, fields, models
+from odoo.osv import expression
 
 
 class KaragePosWebhookLog(models.Model):
@@ -12,7 +13,8 @@ class KaragePosWebhookLog(models.Model):
     _inherit = ["karage.pos.retention.mixin"]
     _description = "Karage POS Webhook Log"
     _order = "id desc"
-    _rec_name = "display_name"
+    # the display name ("endpoint OrderID") is computed: search its parts
+    _rec_names_search = ["endpoint", "external_order_id"]
 
     endpoint = fields.Char(required=True, readonly=True, index=True)
     external_order_id = fields.Char(
@@ -51,6 +53,21 @@ class KaragePosWebhookLog(models.Model):
     def _compute_display_name(self):
         for log in self:
             log.display_name = f"{log.endpoint} {log.external_order_id or ''}".strip()
+
+    @api.model
+    def _karage_cleanup_domain(self, limit_date):
+        """Keep the log of an accepted order that does not exist yet.
+
+        Such a log (202 without an order: its job waits, runs or failed) holds
+        the payload, the requeue and the status of the order; deleting it
+        would lose the order. A refusal, or a log with its order, may go.
+        """
+        return expression.AND(
+            [
+                super()._karage_cleanup_domain(limit_date),
+                ["|", ("status_code", "!=", 202), ("pos_order_id", "!=", False)],
+            ]
+        )
 
     @api.model
     def _karage_record(self, endpoint, payload, code, body, **values):

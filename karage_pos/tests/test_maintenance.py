@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..exceptions import KaragePosError
@@ -56,28 +55,3 @@ class TestMaintenance(KarageCase):
         self.assertTrue(
             caught.exception.message.startswith("No open POS session found")
         )
-
-    def test_admin_issues_persistent_key_for_integration_user(self):
-        wizard = self.env["karage.pos.api.key.wizard"].create(
-            {"user_id": self.pos_user.id}
-        )
-        wizard.action_generate()
-        key = wizard.key
-        self.assertTrue(key)
-        uid = self.env["res.users.apikeys"]._check_credentials(scope="rpc", key=key)
-        self.assertEqual(uid, self.pos_user.id)
-        stored = (
-            self.env["res.users.apikeys"]
-            .sudo()
-            .search([("user_id", "=", self.pos_user.id)])
-        )
-        self.assertFalse(stored.expiration_date)
-
-    def test_only_administrators_issue_persistent_keys(self):
-        wizard = (
-            self.env["karage.pos.api.key.wizard"]
-            .create({"user_id": self.pos_user.id})
-            .with_user(self.pos_user)
-        )
-        with self.assertRaises(AccessError):
-            wizard.action_generate()

@@ -9,7 +9,10 @@ class KaragePosApiKeyWizard(models.TransientModel):
 
     Odoo lets only administrators create keys without expiry; this wizard
     lets one issue such a key for a dedicated, least-privilege user. The key
-    is shown once, as Odoo's own key wizard does.
+    itself is never written to the database: like Odoo's own key wizard it is
+    handed once to the abstract ``res.users.apikeys.show`` dialog through the
+    action's context (a transient model's fields stay in PostgreSQL until the
+    vacuum).
     """
 
     _name = "karage.pos.api.key.wizard"
@@ -24,22 +27,29 @@ class KaragePosApiKeyWizard(models.TransientModel):
     name = fields.Char(
         string="Description", required=True, default="Karage POS Webhook Integration"
     )
-    key = fields.Char(readonly=True)
 
     def action_generate(self):
+        """Create a key without expiry for the chosen user.
+
+        :returns: the action of Odoo's "API Key Ready" dialog, the key in
+            its context (``default_key``); nothing else holds it in clear.
+        :raises AccessError: unless the current user is an administrator.
+        """
         self.ensure_one()
         if not self.env.user.has_group("base.group_system"):
             raise AccessError(_("Only an administrator can issue persistent keys."))
-        self.key = (
+        key = (
             self.env["res.users.apikeys"]
             .with_user(self.user_id)
             .sudo()
             ._generate(None, self.name, False)
         )
+        self.unlink()
         return {
             "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
+            "res_model": "res.users.apikeys.show",
+            "name": _("API Key Ready"),
+            "views": [(self.env.ref("base.form_res_users_key_show").id, "form")],
             "target": "new",
+            "context": {"default_key": key},
         }

@@ -142,7 +142,7 @@ class KaragePosWebhookLog(models.Model):
             try:
                 # the sender's checks ran at acceptance; the settings may have
                 # changed since, the accepted order stands
-                order = work.component(usage="order.importer").create(document)
+                order = work.component(usage="order.importer").create_accepted(document)
             except OperationalError as error:
                 if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
                     raise self._karage_retry(str(error).strip()) from error

@@ -229,10 +229,11 @@ def _issue_key(odoo, login, company_id=None, pos=True):
     wizard = odoo.admin(
         "karage.pos.api.key.wizard", "create", {"user_id": user_id, "name": login}
     )
-    odoo.admin("karage.pos.api.key.wizard", "action_generate", [wizard])
-    [row] = odoo.admin("karage.pos.api.key.wizard", "read", [wizard], ["key"])
-    ISSUED_KEYS.append(row["key"])
-    return user_id, row["key"]
+    # the key is shown once, by the action, and never stored
+    action = odoo.admin("karage.pos.api.key.wizard", "action_generate", [wizard])
+    key = action["context"]["default_key"]
+    ISSUED_KEYS.append(key)
+    return user_id, key
 
 
 def _psql(sql, *args):
