@@ -34,6 +34,13 @@ class DuplicateOrder(KaragePosError):
     status = 409
 
 
+class OrderBusy(KaragePosError):
+    """The order (or the request's Idempotency-Key) is being processed by
+    another request right now: send it again later."""
+
+    status = 409
+
+
 class RetryLater(KaragePosError):
     """Transient: the same order will succeed later (session closing...).
 

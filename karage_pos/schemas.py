@@ -6,6 +6,8 @@ This module imports nothing from Odoo on purpose: the schemas, the error
 flattening and the date parsing are unit-tested without a database.
 """
 
+import hashlib
+import json
 import math
 import threading
 from datetime import datetime
@@ -28,6 +30,10 @@ def _check_finite(field, value, error):
 def _check_order_id(field, value, error):
     if isinstance(value, str) and not value.strip():
         error(field, "must not be empty")
+    # maxlength only bounds strings: an integer of thousands of digits is
+    # no id either (and would not fit an index)
+    if isinstance(value, int) and len(str(abs(value))) > 64:
+        error(field, "must have at most 64 digits")
 
 
 PRODUCT_KEYS = ("OdooItemID", "ItemID", "ItemName")
@@ -40,8 +46,9 @@ MAX_QUANTITY = 1e9
 MAX_INTEGER = 2**31 - 1
 NUMBER = {"type": "number", "check_with": _check_finite}
 AMOUNT = {**NUMBER, "min": 0, "max": MAX_AMOUNT}
-# text PostgreSQL can store: no NUL character (applies to strings only)
-TEXT = {"regex": r"^[^\x00]*$"}
+# text PostgreSQL can store: no NUL character, no lone UTF-16 surrogate
+# (JSON may escape one, UTF-8 cannot encode it); applies to strings only
+TEXT = {"regex": r"^[^\x00\ud800-\udfff]*$"}
 INTEGER = {"type": "integer", "min": -MAX_INTEGER, "max": MAX_INTEGER}
 
 ITEM_SCHEMA = {
@@ -221,6 +228,27 @@ def parse_order_date(value):
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def content_fingerprint(document):
+    """SHA-256 of what an order says, not of how it was spelled.
+
+    ``OrderID`` 2001 and "2001" are the same order, a quantity of 1 and of
+    1.0 the same figure: the same sale sent twice has one fingerprint.
+    """
+
+    def canonical(value):
+        if isinstance(value, dict):
+            return {key: canonical(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [canonical(item) for item in value]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        return value
+
+    document = dict(document, OrderID=normalize_order_id(document["OrderID"]))
+    text = json.dumps(canonical(document), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def normalize_order_id(value):

@@ -41,7 +41,9 @@ class KaragePosOrderImporter(Component):
                 provider = self.component(usage="session.provider")
                 session = provider.session(provider.config())
                 values = self.component(usage="order.builder").build(order, session)
-                return self.component(usage="order.creator").create_order(values)
+                pos_order = self.component(usage="order.creator").create_order(values)
+                provider.hold(session)
+                return pos_order
         except psycopg2.errors.UniqueViolation as error:
             if "external_order_unique" in str(error):
                 # a concurrent request created the same OrderID first

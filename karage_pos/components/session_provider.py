@@ -63,6 +63,20 @@ class KaragePosSessionProvider(Component):
         session.set_opening_control(0, "")
         return session
 
+    def hold(self, session):
+        """Make sure ``session`` was not closed under the order just made.
+
+        Closing takes a snapshot of the session's orders: an order added by
+        a transaction that began before the close committed would be left
+        out of its entries. A share lock taken under REPEATABLE READ fails
+        (a serialization failure, run again) when the session row changed
+        since this transaction began, and makes a close that starts now
+        wait until the order is committed. Orders never block each other.
+        """
+        self.env.cr.execute(
+            "SELECT id FROM pos_session WHERE id = %s FOR SHARE", [session.id]
+        )
+
     def _opened_session(self, config):
         return self.env["pos.session"].search(
             [

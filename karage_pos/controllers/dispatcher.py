@@ -58,13 +58,14 @@ class KarageRestApiDispatcher(RestApiDispatcher):
         charset = httprequest.mimetype_params.get("charset", "utf-8")
         try:
             text = data.decode(charset)
-        except LookupError as error:
-            raise KarageHTTPError(
-                415, f"Unknown charset {charset!r}: send UTF-8 JSON"
-            ) from error
         except UnicodeDecodeError as error:
             raise KarageHTTPError(
                 400, f"Malformed JSON: not valid {charset} text ({error.reason})"
+            ) from error
+        except (LookupError, UnicodeError, ValueError) as error:
+            # unknown, or a codec that is no text encoding (punycode...)
+            raise KarageHTTPError(
+                415, f"Unknown charset {charset!r}: send UTF-8 JSON"
             ) from error
         try:
             body = json.loads(text or "null")
@@ -94,10 +95,14 @@ class KarageRestApiDispatcher(RestApiDispatcher):
         # refused before reading when the sender says how much comes
         if limit and (httprequest.content_length or 0) > limit:
             raise too_large
-        if limit:
-            httprequest.max_content_length = limit
         try:
-            data = httprequest.get_data()
+            # a chunked body has no length: read one byte past the limit,
+            # never the whole stream into memory
+            data = (
+                _stream(httprequest).read(limit + 1)
+                if limit
+                else httprequest.get_data()
+            )
         except RequestEntityTooLarge as error:
             raise too_large from error
         if limit and len(data) > limit:
@@ -107,6 +112,12 @@ class KarageRestApiDispatcher(RestApiDispatcher):
     @staticmethod
     def _karage_too_deep():
         return f"Malformed JSON: nested deeper than {MAX_DEPTH} levels"
+
+
+def _stream(httprequest):
+    """werkzeug's input stream, which Odoo's request wrapper does not expose
+    (its ``get_data`` reads a chunked body whole, whatever the limit)."""
+    return getattr(httprequest, "_HTTPRequest__wrapped", httprequest).stream
 
 
 def _depth(value):

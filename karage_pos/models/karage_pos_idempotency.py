@@ -3,13 +3,15 @@
 import hashlib
 import json
 import logging
+import uuid
 from datetime import timedelta
 
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models
 
-from ..exceptions import KaragePosError
+from ..exceptions import DuplicateOrder, KaragePosError, OrderBusy
+from ..models.pos_order import KARAGE_SOURCE
 
 _logger = logging.getLogger(__name__)
 
@@ -71,6 +73,11 @@ class KaragePosIdempotency(models.Model):
     response_code = fields.Integer(readonly=True)
     response_body = fields.Text(readonly=True)
     processing_started_at = fields.Datetime(readonly=True)
+    claim_token = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Which request holds the claim (a random id per transaction).",
+    )
     completed_at = fields.Datetime(readonly=True)
     user_id = fields.Many2one("res.users", string="Caller", readonly=True)
     company_id = fields.Many2one(
@@ -102,79 +109,130 @@ class KaragePosIdempotency(models.Model):
         """
         if not entries:
             return {}
-        company = self.env.company.id
         holder = self._karage_holder()
         self._karage_insert(holder, kind, entries)
-        holder.execute(
-            """SELECT id, key, state, request_hash, response_code, response_body,
-                      COALESCE(processing_started_at, create_date)
-                 FROM karage_pos_idempotency
-                WHERE company_id = %s AND kind = %s AND key IN %s
-                  FOR UPDATE SKIP LOCKED""",
-            [company, kind, tuple(entry[0] for entry in entries)],
-        )
-        rows = {row[1]: row for row in holder.fetchall()}
+        keys = tuple(entry[0] for entry in entries)
+        # what each claim looks like now (READ COMMITTED), without locking:
+        # a request locks only what it takes, never what it refuses
+        rows = self._karage_rows(holder, kind, keys)
         conflicts = (
-            self._karage_pending_conflicts(holder, entries) if kind == "order" else {}
+            self._karage_order_conflicts(holder, entries) if kind == "order" else {}
         )
-        now = fields.Datetime.now()
-        timeout = timedelta(
-            minutes=self.env["res.config.settings"]._karage_setting(
-                "processing_timeout"
+        verdicts, candidates = {}, {}
+        for entry in entries:
+            key = entry[0]
+            verdict = conflicts.get(key) or self._karage_verdict(
+                holder, kind, entry, rows.get(key)
             )
-        )
-        verdicts, taken = {}, []
-        for key, fingerprint, endpoint, order_id in entries:
-            row = rows.get(key)
-            if row is None:
-                # locked: a live request holds it right now
-                verdicts[key] = ("refused", self._karage_busy(kind, key))
-                continue
-            record_id, __, state, stored_hash, code, body, started = row
-            ours = record_id in holder.inserted | holder.claimed
-            if not ours and kind == "header" and state == "completed":
-                if stored_hash != fingerprint:
-                    verdicts[key] = ("refused", self._karage_other_body(key))
-                else:
-                    verdicts[key] = ("replay", (code, json.loads(body or "null")))
-                continue
-            if not ours and state == "processing" and started + timeout > now:
-                # its request crashed less than the timeout ago
-                verdicts[key] = ("refused", self._karage_busy(kind, key))
-                continue
-            if key in conflicts:
-                verdicts[key] = ("refused", conflicts[key])
+            if verdict:
+                verdicts[key] = verdict
+            else:
+                candidates[rows[key][0]] = entry
+        # take the candidates; one another request took first is busy
+        locked = self._karage_rows(holder, kind, keys, ids=tuple(candidates), lock=True)
+        now = fields.Datetime.now()
+        for record_id, entry in candidates.items():
+            key, fingerprint, endpoint, order_id = entry
+            row = locked.get(key)
+            verdict = (
+                self._karage_verdict(holder, kind, entry, row)
+                if row
+                else ("refused", self._karage_busy(kind, key))
+            )
+            if verdict:
+                verdicts[key] = verdict
                 continue
             verdicts[key] = ("claimed", record_id)
-            taken.append((record_id, fingerprint, endpoint, order_id))
-        for record_id, fingerprint, endpoint, order_id in taken:
             holder.claimed.add(record_id)
-            if record_id in holder.inserted:
-                continue  # inserted just now as it stands
             holder.execute(
                 """UPDATE karage_pos_idempotency
                       SET state = 'processing', request_hash = %s, endpoint = %s,
                           external_order_id = %s, processing_started_at = %s,
-                          user_id = %s, write_uid = %s, write_date = %s
+                          claim_token = %s, user_id = %s, write_uid = %s,
+                          write_date = %s
                     WHERE id = %s""",
-                [fingerprint, endpoint, order_id, now, self.env.uid, self.env.uid]
-                + [now, record_id],
+                [fingerprint, endpoint, order_id, now, holder.token, self.env.uid]
+                + [self.env.uid, now, record_id],
             )
         return verdicts
 
     @api.model
-    def _karage_settle(self, record_id, code, body):
-        """Remember the answer of a claim, stored when the request commits."""
-        holder = self._karage_holder()
-        holder.outcomes[record_id] = (code, body)
-        if holder.test_mode:
-            holder.store_outcomes()
+    def _karage_rows(self, holder, kind, keys, ids=None, lock=False):
+        """``{key: row}`` of the claims on ``keys`` (only ``ids`` when
+        locking, skipping those another request holds)."""
+        query = """SELECT id, key, state, request_hash, response_code,
+                          response_body, claim_token,
+                          COALESCE(processing_started_at, create_date)
+                     FROM karage_pos_idempotency
+                    WHERE company_id = %s AND kind = %s AND key IN %s"""
+        params = [self.env.company.id, kind, keys]
+        if lock:
+            if not ids:
+                return {}
+            query += " AND id IN %s FOR UPDATE SKIP LOCKED"
+            params.append(ids)
+        holder.execute(query, params)
+        return {row[1]: row for row in holder.fetchall()}
 
     @api.model
-    def _karage_pending_conflicts(self, cr, entries):
-        """``{OrderID: error}`` of orders accepted earlier with other content
-        and not created yet (a hook: nothing waits without a queue)."""
-        return {}
+    def _karage_verdict(self, holder, kind, entry, row):
+        """``None`` when ``row`` may be claimed for ``entry``, else the
+        verdict (``("replay", answer)`` or ``("refused", error)``)."""
+        key, fingerprint = entry[0], entry[1]
+        if row is None:
+            # inserted by a request that rolled back in between: next time
+            return ("refused", self._karage_busy(kind, key))
+        __, __, state, stored_hash, code, body, token, started = row
+        if token == holder.token:
+            return None  # inserted or taken by this request
+        if kind == "header" and state == "completed":
+            if stored_hash != fingerprint:
+                return ("refused", self._karage_other_body(key))
+            return ("replay", (code, json.loads(body or "null")))
+        if state == "processing" and started + self._karage_timeout() > (
+            fields.Datetime.now()
+        ):
+            # another request works on it, or crashed less than the
+            # processing timeout ago
+            return ("refused", self._karage_busy(kind, key))
+        return None
+
+    @api.model
+    def _karage_timeout(self):
+        minutes = self.env["res.config.settings"]._karage_setting("processing_timeout")
+        return timedelta(minutes=minutes)
+
+    @api.model
+    def _karage_order_conflicts(self, holder, entries):
+        """``{OrderID: verdict}`` of orders that may not be claimed: those
+        Odoo already has (read on the claims' connection, which sees what
+        was committed a moment ago, unlike the request's snapshot)."""
+        holder.execute(
+            """SELECT external_order_id FROM pos_order
+                WHERE external_order_source = %s AND company_id = %s
+                  AND external_order_id IN %s""",
+            [KARAGE_SOURCE, self.env.company.id, tuple(e[0] for e in entries)],
+        )
+        return {
+            order_id: (
+                "refused",
+                DuplicateOrder(f"Duplicate order: OrderID {order_id} already exists"),
+            )
+            for (order_id,) in holder.fetchall()
+        }
+
+    @api.model
+    def _karage_settle(self, record_id, code, body, final=True):
+        """Remember the answer of a claim, stored when the request commits.
+
+        A final answer completes the claim (replayed for an Idempotency-Key);
+        another one (``final=False``, or a 5xx) leaves it failed: free.
+        """
+        holder = self._karage_holder()
+        state = "completed" if final and code < 500 else "failed"
+        holder.outcomes[record_id] = (state, code, body)
+        if holder.test_mode:
+            holder.store_outcomes()
 
     @api.model
     def _karage_busy(self, kind, key):
@@ -188,7 +246,7 @@ class KaragePosIdempotency(models.Model):
                 f"OrderID {key} is still being processed by another request; "
                 "retry later"
             )
-        return KaragePosError(message, status=409)
+        return OrderBusy(message)
 
     @api.model
     def _karage_other_body(self, key):
@@ -224,20 +282,21 @@ class KaragePosIdempotency(models.Model):
                 now,
                 self.env.uid,
                 self.env.company.id,
+                holder.token,
             )
             for key, fingerprint, endpoint, order_id in entries
         ]
         query = """
             INSERT INTO karage_pos_idempotency
                 (key, kind, state, endpoint, request_hash, external_order_id,
-                 processing_started_at, user_id, company_id,
+                 processing_started_at, user_id, company_id, claim_token,
                  create_uid, write_uid, create_date, write_date)
             SELECT r.*, r.user_id, r.user_id, r.started, r.started
               FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[],
                           %s::varchar[], %s::varchar[], %s::varchar[],
-                          %s::timestamp[], %s::int[], %s::int[])
+                          %s::timestamp[], %s::int[], %s::int[], %s::varchar[])
                 AS r(key, kind, state, endpoint, request_hash,
-                     external_order_id, started, user_id, company_id)
+                     external_order_id, started, user_id, company_id, token)
             ON CONFLICT (key, kind, company_id) DO NOTHING
             RETURNING id"""
         params = [list(column) for column in zip(*rows, strict=True)]
@@ -260,12 +319,6 @@ class KaragePosIdempotency(models.Model):
             params = [list(column) for column in zip(*rows, strict=True)]
             cr.execute(query, params)
             holder.inserted.update(row[0] for row in cr.fetchall())
-
-    def _karage_is_stuck(self, now):
-        self.ensure_one()
-        timeout = self.env["res.config.settings"]._karage_setting("processing_timeout")
-        started = self.processing_started_at or self.create_date
-        return started + timedelta(minutes=timeout) < now
 
     def _karage_cleanup_domain(self, limit_date):
         # a claim still processing is a request running (or crashed less
@@ -301,8 +354,9 @@ class _ClaimHolder:
 
     def __init__(self, env):
         self.test_mode = env.registry.in_test_mode()
-        self.main_cr = env.cr
+        self.token = uuid.uuid4().hex
         self.cr = env.cr if self.test_mode else _read_committed(env.registry.cursor())
+        # claims this transaction inserted, and those it holds
         self.inserted, self.claimed, self.outcomes = set(), set(), {}
         self.closed = False
         if not self.test_mode:
@@ -317,14 +371,14 @@ class _ClaimHolder:
 
     def store_outcomes(self):
         now = fields.Datetime.now()
-        for record_id, (code, body) in self.outcomes.items():
+        for record_id, (state, code, body) in self.outcomes.items():
             self.cr.execute(
                 """UPDATE karage_pos_idempotency
                       SET state = %s, response_code = %s, response_body = %s,
                           completed_at = %s, write_date = %s
                     WHERE id = %s""",
                 [
-                    "completed" if code < 500 else "failed",
+                    state,
                     code,
                     json.dumps(body, default=str),
                     now,
@@ -369,10 +423,11 @@ class _ClaimHolder:
             self._close()
 
     def _release_rows(self, ids):
+        # only what this transaction still holds: never wait on another's
         self.cr.execute(
             """UPDATE karage_pos_idempotency SET state = 'failed'
-                WHERE id IN %s AND state = 'processing'""",
-            [ids],
+                WHERE id IN %s AND state = 'processing' AND claim_token = %s""",
+            [ids, self.token],
         )
 
     def _close(self):

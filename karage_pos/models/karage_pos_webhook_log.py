@@ -6,6 +6,11 @@ from odoo import api, fields, models
 from odoo.osv import expression
 
 
+def _storable(text):
+    text = text.replace("\x00", "")
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class KaragePosWebhookLog(models.Model):
     """One order received on a Karage endpoint and what became of it."""
 
@@ -73,10 +78,11 @@ class KaragePosWebhookLog(models.Model):
     def _karage_record(self, endpoint, payload, code, body, **values):
         """Create the log of one order (``body`` is the answer's JSON)."""
         error = body.get("error") if isinstance(body, dict) else None
-        # PostgreSQL text cannot hold NUL: what was received is kept without
-        # it (payload and answer are JSON, where it is escaped)
+        # PostgreSQL text cannot hold NUL, nor UTF-8 a lone surrogate: what
+        # was received is kept without the one and with the other escaped
+        # (payload and answer are JSON, where both are escaped)
         values = {
-            name: value.replace("\x00", "") if isinstance(value, str) else value
+            name: _storable(value) if isinstance(value, str) else value
             for name, value in values.items()
         }
         return self.sudo().create(

@@ -13,12 +13,14 @@ from ..exceptions import (
     InternalError,
     InvalidPayload,
     KaragePosError,
+    OrderBusy,
     error_envelope,
 )
 from ..models.karage_pos_idempotency import request_fingerprint
 from ..schemas import (
     BULK_SCHEMA,
     ORDER_SCHEMA,
+    content_fingerprint,
     describe_errors,
     normalize_order_id,
     validate_order,
@@ -124,6 +126,8 @@ class KaragePosOrderService(Component):
 
     # HTTP status of a processed bulk (each order carries its own)
     _bulk_http_status = 200
+    # whether the request's answer includes a refusal meaning "send it later"
+    _karage_transient = False
 
     def _bulk_results(self, orders):
         """One result per order, in the order received."""
@@ -161,15 +165,15 @@ class KaragePosOrderService(Component):
         for raw, order_id, document, error in prepared:
             if document is not None:
                 key = normalize_order_id(order_id)
-                fingerprint = request_fingerprint(document)
+                fingerprint = content_fingerprint(document)
                 kind, claim = verdicts[key]
                 if kind == "refused":
                     error = claim
                 elif seen.setdefault(key, fingerprint) != fingerprint:
                     error = DuplicateOrder(
                         f"OrderID {order_id} appears more than once in this "
-                        "request with different content: the first is kept, "
-                        "this one is refused",
+                        "request with different content: only its first "
+                        "occurrence is processed",
                     )
             if error is not None:
                 code, body = self._refuse(endpoint, raw, error, started, order_id)
@@ -190,7 +194,7 @@ class KaragePosOrderService(Component):
                 continue
             key = normalize_order_id(order_id)
             if key not in entries:
-                entries[key] = (key, request_fingerprint(document), endpoint, key)
+                entries[key] = (key, content_fingerprint(document), endpoint, key)
         return self.env["karage.pos.idempotency"]._karage_claim(
             "order", list(entries.values())
         )
@@ -243,7 +247,12 @@ class KaragePosOrderService(Component):
                 details={"Idempotency-Key": ["must not contain control characters"]},
             )
             return self._refuse(endpoint, payload, error, time.perf_counter())
-        key = key[:255]
+        if len(key) > 255:
+            error = InvalidPayload(
+                "Idempotency-Key must have at most 255 characters",
+                details={"Idempotency-Key": ["at most 255 characters"]},
+            )
+            return self._refuse(endpoint, payload, error, time.perf_counter())
         order_id = payload.get("OrderID")
         Idempotency = self.env["karage.pos.idempotency"]
         entry = (
@@ -257,8 +266,11 @@ class KaragePosOrderService(Component):
             return value
         if verdict == "refused":
             return self._refuse(endpoint, payload, value, time.perf_counter())
+        self._karage_transient = False
         code, body = self._guarded(endpoint, payload, process)
-        Idempotency._karage_settle(value, code, body)
+        # an answer that says "later" (an order busy elsewhere, a session
+        # closing, an internal error) is not replayed: the key stays free
+        Idempotency._karage_settle(value, code, body, final=not self._karage_transient)
         return code, body
 
     def _guarded(self, endpoint, payload, process):
@@ -271,6 +283,8 @@ class KaragePosOrderService(Component):
 
     def _refuse(self, endpoint, payload, error, started, order_id=None):
         """Log and answer a refusal of one order or of the whole request."""
+        if error.status >= 500 or isinstance(error, OrderBusy):
+            self._karage_transient = True
         body = error_envelope(error.message, error.details)
         self._log(
             endpoint, _loggable(payload), error.status, body, started, order_id, None
@@ -284,7 +298,8 @@ class KaragePosOrderService(Component):
             payload,
             code,
             body,
-            external_order_id=normalize_order_id(order_id)
+            # an id refused for its length is logged by its first characters
+            external_order_id=normalize_order_id(order_id)[:64]
             if order_id is not None
             else False,
             duration_ms=(time.perf_counter() - started) * 1000.0,

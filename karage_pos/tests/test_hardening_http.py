@@ -155,13 +155,45 @@ class TestHardeningHttp(HttpCase, KarageDataMixin):
         self.assertEqual(code, 200, body)
 
     def test_unknown_charset_is_415(self):
-        response = self.send(
-            SINGLE,
-            json.dumps(self.payload()),
-            headers={"Content-Type": "application/json; charset=klingon"},
+        for charset in ("klingon", "punycode", "undefined"):
+            response = self.send(
+                SINGLE,
+                json.dumps(self.payload()),
+                headers={"Content-Type": f"application/json; charset={charset}"},
+            )
+            self.assertEqual(response.status_code, 415, charset)
+            self.assertIn("Unknown charset", response.json()["error"])
+
+    def test_lone_surrogates_are_400_naming_the_field(self):
+        raw = json.dumps(self.payload(OrderID="a\ud800"))
+        self.assertIn("\\ud800", raw)  # the escape JSON allows
+        code, body = self.post(SINGLE, raw)
+        self.assertRefused(code, body, 400, "OrderID")
+        payload = self.payload(order_id=60)
+        payload["OrderItems"][0]["ItemName"] = "chair \udc00"
+        code, body = self.post(BULK, {"orders": [payload, self.payload(order_id=61)]})
+        self.assertEqual(
+            [r["status_code"] for r in body["data"]["results"]], [400, 200], body
         )
-        self.assertEqual(response.status_code, 415)
-        self.assertIn("Unknown charset", response.json()["error"])
+
+    def test_oversized_order_ids_are_400_and_sink_nothing(self):
+        long_text = self.payload(OrderID="x" * 4000)
+        long_int = json.dumps(self.payload()).replace(
+            '"OrderID": 2001', '"OrderID": ' + "9" * 200
+        )
+        parts = [json.dumps(long_text), long_int, json.dumps(self.payload(order_id=62))]
+        code, body = self.post(BULK, '{"orders": [' + ", ".join(parts) + "]}")
+        self.assertEqual(code, 200, body)
+        results = body["data"]["results"]
+        self.assertEqual([r["status_code"] for r in results], [400, 400, 200])
+        self.assertIn("OrderID", results[0]["details"])
+        self.assertIn("at most 64 digits", results[1]["details"]["OrderID"][0])
+
+    def test_idempotency_key_longer_than_255_is_400(self):
+        code, body = self.post(
+            SINGLE, self.payload(), headers={"Idempotency-Key": "k" * 256}
+        )
+        self.assertRefused(code, body, 400, "Idempotency-Key")
 
     def test_absurd_nesting_is_400(self):
         for depth in (100, 100000):
@@ -297,6 +329,34 @@ class TestHardeningHttp(HttpCase, KarageDataMixin):
         code, body = self.post(SINGLE, self.payload(order_id=31))
         self.assertEqual(code, 200, body)
         self.assertEqual(claim.state, "completed")
+
+    def test_an_answer_that_says_later_is_not_replayed(self):
+        claim = self.env["karage.pos.idempotency"].create(
+            {
+                "key": "70",
+                "kind": "order",
+                "request_hash": "crashed",
+                "processing_started_at": datetime.now() - timedelta(minutes=1),
+            }
+        )
+        headers = {"Idempotency-Key": "later-70"}
+        code, body = self.post(SINGLE, self.payload(order_id=70), headers=headers)
+        self.assertEqual(code, 409)
+        self.assertIn("still being processed", body["error"])
+        header = self.env["karage.pos.idempotency"].search([("key", "=", "later-70")])
+        self.assertEqual(header.state, "failed")
+        claim.processing_started_at = datetime.now() - timedelta(minutes=6)
+        code, body = self.post(SINGLE, self.payload(order_id=70), headers=headers)
+        self.assertEqual(code, 200, body)
+        self.assertEqual(header.state, "completed")
+
+    def test_order_id_spelled_as_text_or_number_is_one_content(self):
+        self.post(SINGLE, self.payload(order_id=71))
+        payload = self.payload(order_id="71")
+        payload["OrderItems"][0]["Quantity"] = 1.0
+        code, body = self.post(SINGLE, payload)
+        self.assertEqual(code, 409)
+        self.assertEqual(body["error"], "Duplicate order: OrderID 71 already exists")
 
     def test_order_id_and_idempotency_key_do_not_share_a_namespace(self):
         headers = {"Idempotency-Key": "40"}

@@ -11,15 +11,22 @@ class KaragePosIdempotency(models.Model):
     _inherit = "karage.pos.idempotency"
 
     @api.model
-    def _karage_pending_conflicts(self, cr, entries):
+    def _karage_order_conflicts(self, holder, entries):
         """An OrderID whose accepted content still waits for its job, sent
         again with other content, is refused: never merged, never dropped.
 
-        Read through ``cr`` (the claim's connection, whose snapshot follows
-        the claim) so that an acceptance committed just before is seen.
+        Read on the claims' connection, whose READ COMMITTED view follows
+        the claim, so that an acceptance committed just before is seen.
         """
-        fingerprints = {key: fingerprint for key, fingerprint, *__ in entries}
-        cr.execute(
+        conflicts = super()._karage_order_conflicts(holder, entries)
+        fingerprints = {
+            key: fingerprint
+            for key, fingerprint, *__ in entries
+            if key not in conflicts
+        }
+        if not fingerprints:
+            return conflicts
+        holder.execute(
             """SELECT log.external_order_id, log.payload_hash
                  FROM karage_pos_webhook_log log
                  JOIN queue_job job ON job.id = log.job_id
@@ -30,12 +37,15 @@ class KaragePosIdempotency(models.Model):
                   AND job.state IN %s""",
             [self.env.company.id, tuple(fingerprints), WAITING_JOB_STATES],
         )
-        return {
-            order_id: DuplicateOrder(
-                f"OrderID {order_id} is already queued with different content; "
-                "an order is never changed once accepted: wait for it to be "
-                "created, or send the change under another OrderID"
-            )
-            for order_id, stored in cr.fetchall()
-            if stored != fingerprints[order_id]
-        }
+        for order_id, stored in holder.fetchall():
+            if stored != fingerprints[order_id]:
+                conflicts[order_id] = (
+                    "refused",
+                    DuplicateOrder(
+                        f"OrderID {order_id} is already queued with different "
+                        "content; an order is never changed once accepted: wait "
+                        "for it to be created, or send the change under another "
+                        "OrderID"
+                    ),
+                )
+        return conflicts

@@ -16,8 +16,11 @@ from odoo.addons.karage_pos.exceptions import (
     KaragePosError,
     RetryLater,
 )
-from odoo.addons.karage_pos.models.karage_pos_idempotency import request_fingerprint
-from odoo.addons.karage_pos.schemas import describe_errors, validate_order
+from odoo.addons.karage_pos.schemas import (
+    content_fingerprint,
+    describe_errors,
+    validate_order,
+)
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
 _logger = logging.getLogger(__name__)
@@ -105,7 +108,7 @@ class KaragePosWebhookLog(models.Model):
             )
         values = {
             "job_id": record.id,
-            "payload_hash": request_fingerprint(json.loads(self.payload)),
+            "payload_hash": content_fingerprint(json.loads(self.payload)),
         }
         if response:
             values["response"] = self._karage_json(response(job))
@@ -124,9 +127,31 @@ class KaragePosWebhookLog(models.Model):
         session being closed, a lock conflict, a lost database connection,
         an OrderID a concurrent job has not committed yet) runs the job
         again with backoff, without spending a retry. An order that already
-        exists (a requeue of a done job) is linked, not created again.
+        exists with this content (a requeue of a done job) is linked, not
+        created again.
         """
         self.ensure_one()
+        # read first: the backoff must not need the database it may wait for
+        created = self.job_id.date_created or self.create_date
+        try:
+            return self._karage_create_order(created)
+        except OperationalError as error:
+            if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise self._karage_retry(created, str(error).strip()) from error
+            # a hot row (the stock quant of a product every order sells)
+            # updated by a concurrent job: run again in a second with a fresh
+            # snapshot (queue_job's own handling would wait 5 s); the order
+            # was rolled back whole
+            _logger.info("Karage: a job met a concurrent update, running it again")
+            raise RetryableJobError(
+                f"Concurrent update, run again: {error.pgerror}",
+                seconds=1,
+                ignore_retry=True,
+            ) from error
+        except DATABASE_ERRORS as error:
+            raise self._karage_retry(created, str(error).strip()) from error
+
+    def _karage_create_order(self, created):
         document, errors = validate_order(json.loads(self.payload))
         if errors:
             # a log written before acceptance checked this: never expected
@@ -137,34 +162,17 @@ class KaragePosWebhookLog(models.Model):
                 order_id
             )
             if existing:
-                self._karage_link_order(existing)
-                return _("Order %s already imported", existing.name)
+                return self._karage_link_existing(existing)
             try:
                 # the sender's checks ran at acceptance; the settings may have
                 # changed since, the accepted order stands
                 order = work.component(usage="order.importer").create_accepted(document)
-            except OperationalError as error:
-                if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                    raise self._karage_retry(str(error).strip()) from error
-                # a hot row (the stock quant of a product every order sells)
-                # updated by a concurrent job: run again in a second with a
-                # fresh snapshot (queue_job's own handling would wait 5 s);
-                # the order was rolled back whole
-                _logger.info(
-                    "Karage: order %s met a concurrent update, running it again",
-                    self.external_order_id,
-                )
-                raise RetryableJobError(
-                    f"Concurrent update, run again: {error.pgerror}",
-                    seconds=1,
-                    ignore_retry=True,
-                ) from error
-            except DATABASE_ERRORS as error:
-                raise self._karage_retry(str(error).strip()) from error
+            except DATABASE_ERRORS:
+                raise
             except (DuplicateOrder, RetryLater) as error:
                 # created by a concurrent job not committed yet, or the
                 # session is being closed: wait
-                raise self._karage_retry(error.message) from error
+                raise self._karage_retry(created, error.message) from error
             except KaragePosError as error:
                 raise FailedJobError(error.message) from error
             except Exception as error:
@@ -175,19 +183,27 @@ class KaragePosWebhookLog(models.Model):
         self._karage_link_order(order)
         return _("Created %s", order.name)
 
-    def _karage_retry(self, reason):
+    def _karage_link_existing(self, order):
+        """Link the order that exists, if it is this log's content."""
+        creator = self.search(
+            [("pos_order_id", "=", order.id), ("payload_hash", "!=", False)], limit=1
+        )
+        if creator and self.payload_hash and creator.payload_hash != self.payload_hash:
+            raise FailedJobError(
+                f"Duplicate order: OrderID {self.external_order_id} already exists "
+                f"as {order.name} with different content; this log's content was "
+                "not booked: send it under another OrderID if it is a sale too"
+            )
+        self._karage_link_order(order)
+        return _("Order %s already imported", order.name)
+
+    def _karage_retry(self, created, reason):
         """Run the job again later, with a backoff that grows with its age
         (half the time since it was created, from 5 s to 10 min), without
         spending one of its retries."""
-        created = self.job_id.date_created or self.create_date
         age = (fields.Datetime.now() - created).total_seconds()
         seconds = int(min(RETRY_MAX_SECONDS, max(RETRY_MIN_SECONDS, age / 2)))
-        _logger.info(
-            "Karage: order %s runs again in %s s: %s",
-            self.external_order_id,
-            seconds,
-            reason,
-        )
+        _logger.info("Karage: a job runs again in %s s: %s", seconds, reason)
         return RetryableJobError(
             f"Waiting, runs again in {seconds} s: {reason}",
             seconds=seconds,
@@ -196,7 +212,13 @@ class KaragePosWebhookLog(models.Model):
 
     def _karage_link_order(self, order):
         body = order._karage_success_envelope(self.external_order_id)
-        self.sudo().write(
+        # the logs of the same order that shared this job are done too
+        sharing = (
+            self.search([("job_id", "=", self.job_id.id), ("pos_order_id", "=", False)])
+            if self.job_id
+            else self
+        )
+        (self | sharing).sudo().write(
             {
                 "pos_order_id": order.id,
                 "status_code": 200,

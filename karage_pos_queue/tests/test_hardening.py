@@ -118,6 +118,49 @@ class TestHardening(KarageQueueHttpCase):
         self.assertNotEqual(second.job_id, first.job_id)
         self.assertEqual(second.job_id.records, second)
 
+    def test_job_never_links_an_order_of_other_content(self):
+        first = self._accept(14)
+        other = self.payload(
+            order_id=14,
+            AmountPaid=161.0,
+            AmountTotal=140.0,
+            GrandTotal=161.0,
+            Tax=21.0,
+            CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": 161.0}],
+        )
+        other["OrderItems"][0]["Quantity"] = 2
+        # the first's job has failed (say, for a missing tax): the sender's
+        # corrected content is accepted and created
+        first.job_id.write({"state": "failed"})
+        code, body = self.post(SINGLE, other)
+        self.assertEqual(code, 202, body)
+        second = self.env["karage.pos.webhook.log"].search(
+            [("external_order_id", "=", "14")], order="id desc", limit=1
+        )
+        self._perform(second)
+        self.assertEqual(self.karage_orders().lines.qty, 2)
+        # requeueing the first content fails loudly instead of linking it
+        first.job_id.write({"state": "pending"})
+        with self.assertRaises(FailedJobError) as caught:
+            self._perform(first)
+        self.assertIn("already exists", str(caught.exception))
+        self.assertIn("with different content", str(caught.exception))
+        self.assertFalse(first.pos_order_id)
+
+    def test_same_content_sent_as_text_or_number_shares_the_waiting_job(self):
+        first = self._accept(15)
+        payload = self.payload(order_id="15")
+        payload["OrderItems"][0]["Quantity"] = 1.0
+        code, body = self.post(SINGLE, payload)
+        self.assertEqual(code, 202, body)
+        logs = self.env["karage.pos.webhook.log"].search(
+            [("external_order_id", "=", "15")]
+        )
+        self.assertEqual(logs.job_id, first.job_id)
+        self._perform(first)
+        # both logs show the order, so retention may clean both up
+        self.assertEqual(logs.pos_order_id, self.karage_orders())
+
     # rights ------------------------------------------------------------
 
     def test_only_pos_managers_may_requeue(self):
