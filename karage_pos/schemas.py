@@ -23,11 +23,20 @@ def _check_iso_datetime(field, value, error):
 def _check_finite(field, value, error):
     # json.loads reads NaN and Infinity, and cerberus' min/max comparisons
     # with NaN are always false: a NaN would pass every bound
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, bool):
+        error(field, "must be a number, not true or false")
+    elif isinstance(value, float) and not math.isfinite(value):
         error(field, "must be a finite number")
 
 
+def _check_not_bool(field, value, error):
+    # cerberus takes JSON's true and false for the integers 1 and 0
+    if isinstance(value, bool):
+        error(field, "must be an integer, not true or false")
+
+
 def _check_order_id(field, value, error):
+    _check_not_bool(field, value, error)
     if isinstance(value, str) and not value.strip():
         error(field, "must not be empty")
     # maxlength only bounds strings: an integer of thousands of digits is
@@ -49,13 +58,19 @@ AMOUNT = {**NUMBER, "min": 0, "max": MAX_AMOUNT}
 # text PostgreSQL can store: no NUL character, no lone UTF-16 surrogate
 # (JSON may escape one, UTF-8 cannot encode it); applies to strings only
 TEXT = {"regex": r"^[^\x00\ud800-\udfff]*$"}
-INTEGER = {"type": "integer", "min": -MAX_INTEGER, "max": MAX_INTEGER}
+INTEGER = {
+    "type": "integer",
+    "min": -MAX_INTEGER,
+    "max": MAX_INTEGER,
+    "check_with": _check_not_bool,
+}
 
 ITEM_SCHEMA = {
     "OdooItemID": {**INTEGER, "nullable": True, "min": 1},
     "ItemID": {
         **TEXT,
         "type": ["integer", "string"],
+        "check_with": _check_not_bool,
         "nullable": True,
         "maxlength": 64,
     },

@@ -94,8 +94,14 @@ class KaragePosOrderBuilder(Component):
             )
         # pos.order.line.discount is stored unrounded (digits=0): keep the
         # exact percentage so that price * qty * (1 - d) is the cent Karage
-        # meant; rounding it here would drift on large amounts.
-        discount = discount_amount / gross * 100.0 if gross else 0.0
+        # meant; rounding it here would drift on large amounts. It is aimed
+        # at the line's net rounded half-up to the cent: aimed at the raw
+        # net, a net on a half cent (6.245 - 6.24) comes back from the
+        # percentage as 0.004999... and Odoo rounds it down.
+        discount = 0.0
+        if gross and discount_amount:
+            net = currency.round(gross - discount_amount)
+            discount = (1.0 - net / gross) * 100.0
         company = config.company_id
         taxes = product.taxes_id.filtered_domain(
             self.env["account.tax"]._check_company_domain(company)

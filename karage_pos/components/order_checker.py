@@ -140,16 +140,24 @@ class KaragePosOrderChecker(Component):
     # payments -----------------------------------------------------------------
 
     def _cent_errors(self, order):
+        """Figures Odoo books (payments) or compares to the cent (totals)
+        must be whole cents: 80.501 would be accepted as 80.50."""
         currency = self.env.company.currency_id
-        errors = {}
-        for index, detail in enumerate(order["CheckoutDetails"]):
-            amount = detail["AmountPaid"]
-            if not _is_multiple(amount, currency.rounding):
-                errors[f"CheckoutDetails.{index}.AmountPaid"] = [
-                    f"{amount} is not a whole amount of {currency.name} "
-                    f"(rounding {currency.rounding:g})"
-                ]
-        return errors
+        figures = [
+            (field, order.get(field))
+            for field in ("AmountPaid", "AmountTotal", "Tax", "GrandTotal")
+        ] + [
+            (f"CheckoutDetails.{index}.AmountPaid", detail["AmountPaid"])
+            for index, detail in enumerate(order["CheckoutDetails"])
+        ]
+        return {
+            field: [
+                f"{amount} is not a whole amount of {currency.name} "
+                f"(rounding {currency.rounding:g})"
+            ]
+            for field, amount in figures
+            if amount is not None and not _is_multiple(amount, currency.rounding)
+        }
 
 
 def _is_multiple(value, step):

@@ -169,16 +169,19 @@ class KaragePosOrderService(Component):
                 kind, claim = verdicts[key]
                 if kind == "refused":
                     error = claim
-                elif seen.setdefault(key, fingerprint) != fingerprint:
+                elif seen.get(key, fingerprint) != fingerprint:
                     error = DuplicateOrder(
                         f"OrderID {order_id} appears more than once in this "
-                        "request with different content: only its first "
-                        "occurrence is processed",
+                        "request with different content: the content "
+                        "accepted first is kept",
                     )
             if error is not None:
                 code, body = self._refuse(endpoint, raw, error, started, order_id)
             else:
                 code, body = self._accept_guarded(document, raw, endpoint, started)
+                if code < 300:
+                    # only an accepted occurrence decides the content
+                    seen.setdefault(key, fingerprint)
                 if claim is not None:
                     self.env["karage.pos.idempotency"]._karage_settle(claim, code, body)
                     # the first occurrence answers for the claim

@@ -93,6 +93,45 @@ class TestHardeningHttp(HttpCase, KarageDataMixin):
         code, body = self.post(SINGLE, self.payment(**{"1": 80.505}))
         self.assertRefused(code, body, 400, "CheckoutDetails.0.AmountPaid")
 
+    def test_totals_in_fractions_of_a_cent_are_400(self):
+        for field in ("GrandTotal", "Tax", "AmountTotal", "AmountPaid"):
+            payload = self.payload()
+            payload[field] += 0.001
+            code, body = self.post(SINGLE, payload)
+            self.assertRefused(code, body, 400, field)
+
+    def test_true_and_false_are_no_integers(self):
+        for path, field in (
+            (("OrderID",), "OrderID"),
+            (("OrderStatus",), "OrderStatus"),
+            (("OrderItems", 0, "OdooItemID"), "OrderItems.0.OdooItemID"),
+            (("CheckoutDetails", 0, "PaymentMode"), "CheckoutDetails.0.PaymentMode"),
+            (("OrderItems", 0, "Quantity"), "OrderItems.0.Quantity"),
+        ):
+            payload = self.payload()
+            node = payload
+            for step in path[:-1]:
+                node = node[step]
+            node[path[-1]] = True
+            code, body = self.post(SINGLE, payload)
+            self.assertRefused(code, body, 400, field)
+
+    def test_a_line_net_on_a_half_cent_after_discount_rounds_up(self):
+        # 124.90 x 0.05 = 6.245, less 6.24 = 0.005: the receipt says 0.01
+        payload = self.payload(
+            AmountPaid=0.01,
+            AmountTotal=0.01,
+            GrandTotal=0.01,
+            Tax=0.0,
+            CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": 0.01}],
+        )
+        payload["OrderItems"][0].update(
+            OdooItemID=self.untaxed.id, Price=124.9, Quantity=0.05, DiscountAmount=6.24
+        )
+        code, body = self.post(SINGLE, payload)
+        self.assertEqual(code, 200, body)
+        self.assertEqual(self.karage_orders().lines.price_subtotal, 0.01)
+
     def test_float_noise_on_a_payment_is_not_a_fraction_of_a_cent(self):
         payload = self.payment(**{"1": 80.2, "2": 0.1 + 0.2})
         self.assertEqual(
@@ -282,6 +321,13 @@ class TestHardeningHttp(HttpCase, KarageDataMixin):
         self.assertEqual(second["status_code"], 409)
         self.assertIn("more than once in this request with different", second["error"])
         self.assertEqual(self.karage_orders().lines.qty, 1)
+
+    def test_a_refused_occurrence_does_not_decide_the_content(self):
+        refused = self.payload(order_id=9, OrderStatus=104)
+        code, body = self.post(BULK, {"orders": [refused, self.payload(order_id=9)]})
+        self.assertEqual(
+            [r["status_code"] for r in body["data"]["results"]], [422, 200]
+        )
 
     def test_same_order_twice_in_one_bulk_is_a_duplicate(self):
         code, body = self.post(
