@@ -94,13 +94,46 @@ def test_figures_beyond_any_sale_are_refused_by_field():
     assert errors["OrderItems.0.Price"] == ["max value is 1000000000000.0"]
 
 
-def test_largest_accepted_figures_stay_finite():
+def test_largest_accepted_line_keeps_its_cents():
     payload = seed(
-        OrderItems=[{"OdooItemID": 2**31 - 1, "Price": 1e12, "Quantity": 1e9}],
+        OrderItems=[{"OdooItemID": 2**31 - 1, "Price": 1e3, "Quantity": 1e9}],
     )
     assert schemas.validate_order(payload)[1] == {}
-    item = schemas.validate_order(payload)[0]["OrderItems"][0]
-    assert item["Price"] * item["Quantity"] * (1 + 100 / 100) < float("inf")
+
+
+def test_a_line_or_order_beyond_a_trillion_is_refused():
+    # beyond 10^12 a float no longer keeps the cents of a sum
+    line = {"OdooItemID": 1, "Price": 1e12, "Quantity": 1e9}
+    errors = schemas.validate_order(seed(OrderItems=[line]))[1]
+    assert "OrderItems.0.Quantity" in errors
+    half = {"OdooItemID": 1, "Price": 6e11, "Quantity": 1}
+    errors = schemas.validate_order(seed(OrderItems=[half, half]))[1]
+    assert list(errors) == ["OrderItems"]
+
+
+def test_true_and_false_are_neither_integers_nor_numbers():
+    errors = schemas.validate_order(seed(OrderID=True, OrderStatus=False, Tax=True))[1]
+    assert set(errors) == {"OrderID", "OrderStatus", "Tax"}
+
+
+def test_nan_and_infinity_are_refused_by_field():
+    payload = seed(Tax=float("nan"), TaxPercent=float("inf"))
+    errors = schemas.validate_order(payload)[1]
+    assert "must be a finite number" in errors["Tax"]
+    assert "TaxPercent" in errors
+
+
+def test_lone_surrogates_are_refused():
+    assert "OrderID" in schemas.validate_order(seed(OrderID="a\ud800"))[1]
+
+
+def test_content_fingerprint_ignores_spelling():
+    first, __ = schemas.validate_order(seed(OrderID=2001))
+    second, __ = schemas.validate_order(seed(OrderID="2001"))
+    second["OrderItems"][0]["Quantity"] = 1.0
+    assert schemas.content_fingerprint(first) == schemas.content_fingerprint(second)
+    second["OrderItems"][0]["Quantity"] = 2
+    assert schemas.content_fingerprint(first) != schemas.content_fingerprint(second)
 
 
 def test_reused_validator_keeps_no_state_between_orders():
