@@ -190,26 +190,43 @@ serve_database() {
         KARAGE_SERVER_LOG KARAGE_SERVER_PID
 }
 
-# Creates database $1 with both addons, then serve_database on port $2 with
-# 4 workers and the job runner; $3 is a work folder, further arguments are
+# Creates database $1 with the addons of $KARAGE_FRESH_ADDONS (default both;
+# the job runner when karage_pos_queue is among them), then serve_database
+# on port $2 with 4 workers; $3 is a work folder, further arguments are
 # extra odoo.conf lines (the [queue_job] channels among them).
 serve_fresh_database() {
     local db=$1 port=$2 work=$3
     shift 3
+    local addons=${KARAGE_FRESH_ADDONS:-karage_pos,karage_pos_queue}
+    local runner=()
+    if [[ $addons == *karage_pos_queue* ]]; then
+        runner=("server_wide_modules = base,web,queue_job")
+    fi
+    mkdir -p "$work"
     write_odoo_conf "$work/odoo.conf" "http_port = $port" "workers = 4" \
         "max_cron_threads = 1" "limit_time_real = 3600" "limit_time_cpu = 3600" \
         "db_name = $db" "dbfilter = ^$db\$" "logfile = $work/server.log" \
-        "server_wide_modules = base,web,queue_job" "$@"
-    say "Creating $db with karage_pos and karage_pos_queue ..."
-    odoo_cmd -c "$work/odoo.conf" -d "$db" -i karage_pos,karage_pos_queue \
+        "${runner[@]}" "$@"
+    say "Creating $db with $addons ..."
+    odoo_cmd -c "$work/odoo.conf" -d "$db" -i "$addons" \
         --without-demo=all --stop-after-init --log-level=warn --no-http || return 1
     serve_database "$work/odoo.conf" "$db" "$port" "$work"
 }
 
-# On exit of setup/bench and setup/reliability: stop the server started by
-# serve_fresh_database, drop its database $DB and remove $WORK.
-stop_and_drop() {
+# Stops the server started by serve_database (SERVER_PID).
+stop_server() {
     [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    dropdb --if-exists --force "$DB" 2>/dev/null
-    rm -rf "$WORK" "$HOME/.local/share/Odoo/filestore/$DB"
+    SERVER_PID=
+}
+
+# On exit of setup/bench and setup/reliability: stop the server started by
+# serve_fresh_database, drop its database $DB (and $SYNC_DB, if any) and
+# remove $WORK.
+stop_and_drop() {
+    stop_server
+    for db in "$DB" ${SYNC_DB:-}; do
+        dropdb --if-exists --force "$db" 2>/dev/null
+        rm -rf "$HOME/.local/share/Odoo/filestore/$db"
+    done
+    rm -rf "$WORK"
 }
