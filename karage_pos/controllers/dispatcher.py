@@ -15,6 +15,7 @@ from .main import KARAGE_ROOT_PATH
 # the request's params, whose keys become Python keyword arguments of the
 # route ("self", "collection"...)
 BODY_ENVIRON = "karage_pos.body"
+RAW_BODY_ENVIRON = "karage_pos.raw_body"
 # JSON nested deeper than this is no Karage payload (an order is 3 deep)
 MAX_DEPTH = 32
 
@@ -95,16 +96,22 @@ class KarageRestApiDispatcher(RestApiDispatcher):
         # refused before reading when the sender says how much comes
         if limit and (httprequest.content_length or 0) > limit:
             raise too_large
-        try:
-            # a chunked body has no length: read one byte past the limit,
-            # never the whole stream into memory
-            data = (
-                _stream(httprequest).read(limit + 1)
-                if limit
-                else httprequest.get_data()
-            )
-        except RequestEntityTooLarge as error:
-            raise too_large from error
+        environ = httprequest.environ
+        data = environ.get(RAW_BODY_ENVIRON)
+        if data is None:
+            try:
+                # a chunked body has no length: read one byte past the
+                # limit, never the whole stream into memory
+                data = (
+                    _stream(httprequest).read(limit + 1)
+                    if limit
+                    else httprequest.get_data()
+                )
+            except RequestEntityTooLarge as error:
+                raise too_large from error
+            # Odoo runs a request again after a serialization failure, and
+            # the stream can be read only once
+            environ[RAW_BODY_ENVIRON] = data
         if limit and len(data) > limit:
             raise too_large
         return data
