@@ -38,7 +38,7 @@ class KaragePosOrderService(Component):
     )
     def status(self, order_id):
         """Where a Karage order stands: queued, processing, done or failed."""
-        log = (
+        logs = (
             self.env["karage.pos.webhook.log"]
             .sudo()
             .search(
@@ -46,10 +46,13 @@ class KaragePosOrderService(Component):
                     ("external_order_id", "=", order_id.strip()),
                     ("company_id", "=", self.env.company.id),
                 ],
-                order="pos_order_id, id desc",
-                limit=1,
+                order="id desc",
+                limit=50,
             )
         )
+        # the accepted order's log tells where it stands: a copy refused
+        # later (a duplicate, another content) does not make it failed
+        log = logs.filtered("job_id")[:1] or logs[:1]
         with self.env["karage.pos.collection"].work_on("pos.order") as work:
             order = work.component(usage="duplicate.checker").existing_order(order_id)
         if order:

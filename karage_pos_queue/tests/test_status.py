@@ -55,3 +55,11 @@ class TestStatus(KarageQueueHttpCase):
         self.assertEqual(
             body["data"]["error"], "Invalid OrderStatus: 5 not in allowed statuses"
         )
+
+    def test_a_copy_refused_later_does_not_fail_the_queued_order(self):
+        self.post(SINGLE, self.payload(order_id=204))
+        other = self.payload(order_id=204)
+        other["OrderItems"][0]["Quantity"] = 2
+        code, __ = self.post(SINGLE, other)
+        self.assertEqual(code, 409)
+        self.assertEqual(self._status(204)[1]["data"]["state"], "queued")
