@@ -78,6 +78,8 @@ class KaragePosWebhookLog(models.Model):
     def _karage_record(self, endpoint, payload, code, body, **values):
         """Create the log of one order (``body`` is the answer's JSON)."""
         error = body.get("error") if isinstance(body, dict) else None
+        # an error may quote what was sent
+        error = _storable(error) if isinstance(error, str) else error
         # PostgreSQL text cannot hold NUL, nor UTF-8 a lone surrogate: what
         # was received is kept without the one and with the other escaped
         # (payload and answer are JSON, where both are escaped)
