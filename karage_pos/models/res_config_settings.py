@@ -1,18 +1,40 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 PARAM_PREFIX = "karage_pos."
 DEFAULTS = {
     "processing_timeout": 5,
     "retention_days": 30,
     "max_bulk_orders": 1000,
-    "valid_statuses": "103",
+    "valid_statuses": "103,106",
     "max_body_kb": 10240,
     "max_order_lines": 500,
     "order_date_min": "2000-01-01",
     "order_date_max_days_ahead": 1,
+    "close_cutoff": "00:00",
+    "close_idle_minutes": 0,
 }
+# "off" rather than empty: an emptied setting is deleted and reads as its default
+CLOSE_CUTOFF_OFF = "off"
+CLOSE_CUTOFF_PATTERN = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+
+def parse_close_cutoff(value):
+    """``(hour, minute)`` of an "HH:MM" cut-off, ``None`` for "off".
+
+    :raises ValueError: for anything else
+    """
+    value = (value or "").strip()
+    if value.lower() == CLOSE_CUTOFF_OFF:
+        return None
+    match = CLOSE_CUTOFF_PATTERN.fullmatch(value)
+    if not match:
+        raise ValueError(f"not a time as HH:MM, nor {CLOSE_CUTOFF_OFF}: {value!r}")
+    return int(match.group(1)), int(match.group(2))
 
 
 class ResConfigSettings(models.TransientModel):
@@ -64,7 +86,8 @@ class ResConfigSettings(models.TransientModel):
         string="Valid Order Statuses",
         config_parameter="karage_pos.valid_statuses",
         default=DEFAULTS["valid_statuses"],
-        help="Comma-separated OrderStatus codes accepted, e.g. 103,104.",
+        help="Comma-separated OrderStatus codes accepted: 103 completed "
+        "sales, 106 refunds.",
     )
     karage_pos_config_id = fields.Many2one(
         related="company_id.karage_pos_config_id", readonly=False
@@ -72,6 +95,43 @@ class ResConfigSettings(models.TransientModel):
     karage_pos_timezone = fields.Selection(
         related="company_id.karage_pos_timezone", readonly=False
     )
+    karage_pos_close_cutoff = fields.Char(
+        string="Daily Close Time",
+        config_parameter="karage_pos.close_cutoff",
+        default=DEFAULTS["close_cutoff"],
+        help="Local time (HH:MM, in the OrderDate time zone) after which the "
+        "Karage sessions opened before it are closed and posted; off: never.",
+    )
+    karage_pos_close_idle_minutes = fields.Integer(
+        string="Close Idle Sessions After (minutes)",
+        config_parameter="karage_pos.close_idle_minutes",
+        default=DEFAULTS["close_idle_minutes"],
+        help="Close a Karage session that received no order for this long. "
+        "0: never.",
+    )
+    karage_pos_partner_id = fields.Many2one(
+        related="company_id.karage_pos_partner_id", readonly=False
+    )
+    karage_pos_invoice_orders = fields.Boolean(
+        related="company_id.karage_pos_invoice_orders", readonly=False
+    )
+
+    @api.constrains("karage_pos_close_cutoff", "karage_pos_close_idle_minutes")
+    def _check_karage_close(self):
+        for settings in self:
+            try:
+                parse_close_cutoff(settings.karage_pos_close_cutoff)
+            except ValueError as error:
+                raise ValidationError(
+                    _(
+                        "Daily Close Time must be a time as HH:MM (e.g. 00:00) "
+                        "or off."
+                    )
+                ) from error
+            if settings.karage_pos_close_idle_minutes < 0:
+                raise ValidationError(
+                    _("Close Idle Sessions After cannot be negative.")
+                )
 
     @api.model
     def _karage_setting(self, name):
