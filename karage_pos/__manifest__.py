@@ -3,7 +3,7 @@
 {
     "name": "Karage POS Webhook",
     "summary": "Turn Karage POS sales into paid Odoo POS orders, exactly once",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/karage/karage-odoo",
     "author": "Karage, Odoo Community Association (OCA)",
@@ -25,6 +25,7 @@
         "views/karage_pos_payment_mode_views.xml",
         "views/pos_order_views.xml",
         "views/product_template_views.xml",
+        "views/res_users_views.xml",
         "wizards/karage_pos_api_key_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/karage_pos_menus.xml",

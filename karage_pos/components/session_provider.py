@@ -10,7 +10,7 @@ _logger = logging.getLogger(__name__)
 
 
 class KaragePosSessionProvider(Component):
-    """Find the POS configuration of the integration and an opened session.
+    """Find the POS configuration (branch) of an order and an opened session.
 
     Opens a session when none is open and opens a session left in opening
     control. Two requests that both find no session must not both create
@@ -25,15 +25,70 @@ class KaragePosSessionProvider(Component):
     _inherit = "karage.pos.base"
     _usage = "session.provider"
 
-    def config(self):
-        company = self.env.company
-        config = company._karage_pos_config()
-        if not config:
-            raise KaragePosError(
-                f"No POS configuration found for company {company.name}"
-            )
+    def config(self, order=None):
+        """The POS configuration (branch) that records ``order``.
+
+        See :meth:`branch`; a configuration without payment methods cannot
+        record an order.
+        """
+        config = self.branch(order)
         if not config.payment_method_ids:
             raise KaragePosError("No payment methods configured")
+        return config
+
+    def branch(self, order=None):
+        """The POS configuration ``order`` is sent to, checked at the door.
+
+        The order's ``pos_config_id`` (an active configuration of the current
+        company), else the single branch the API key's user is bound to, else
+        the company's Karage configuration. A user bound to branches
+        (*Karage POS Branches* on the user) may send to those only: any
+        other is refused 403.
+
+        :raises KaragePosError: 422 for an unknown configuration, 403 for
+            one the user may not send to
+        """
+        company = self.env.company
+        # the binding is an administrator's field: read it whatever the
+        # rights of the API key's user
+        bound = self.env.user.sudo().karage_pos_config_ids.filtered(
+            lambda c: c.company_id == company
+        )
+        config_id = (order or {}).get("pos_config_id")
+        if config_id:
+            config = self.env["pos.config"].search(
+                [("id", "=", config_id), ("company_id", "=", company.id)]
+            )
+            if not config:
+                raise KaragePosError(
+                    f"POS configuration {config_id} not found",
+                    details={
+                        "pos_config_id": [
+                            f"no active POS configuration {config_id} in "
+                            f"company {company.name}"
+                        ]
+                    },
+                )
+        elif len(bound) == 1:
+            config = self.env["pos.config"].browse(bound.id)
+        else:
+            config = company._karage_pos_config()
+            if not config:
+                raise KaragePosError(
+                    f"No POS configuration found for company {company.name}"
+                )
+        if self.env.user.sudo().karage_pos_config_ids and config.id not in bound.ids:
+            raise KaragePosError(
+                f"API key user {self.env.user.login} may not send orders to POS "
+                f"configuration {config.sudo().name}",
+                status=403,
+                details={
+                    "pos_config_id": [
+                        f"{config.id} is not among the branches of "
+                        f"{self.env.user.login}"
+                    ]
+                },
+            )
         return config
 
     def session(self, config):

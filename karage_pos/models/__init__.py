@@ -5,6 +5,8 @@ from . import karage_pos_idempotency
 from . import karage_pos_payment_mode
 from . import karage_pos_webhook_log
 from . import pos_order
+from . import pos_session
 from . import product_template
 from . import res_company
+from . import res_users
 from . import res_config_settings

@@ -21,7 +21,8 @@ from ..exceptions import RETRY_AFTER
 ERROR_STATUSES = {
     "400": "Invalid payload (field-level reasons in details)",
     "401": "Missing, invalid, expired or revoked API key",
-    "403": "The API key's user has no Point of Sale rights",
+    "403": "The API key's user has no Point of Sale rights, or may not send "
+    "to this POS configuration (pos_config_id)",
     "409": "Duplicate order, or Idempotency-Key still processing",
     "413": "Request body larger than the Maximum Body Size setting",
     "415": "Not a JSON body, or an unknown charset",
@@ -72,8 +73,9 @@ def json_schema(schema):
 class KaragePayload(restapi.RestMethodParam):
     """Pass the JSON body through untouched; document ``schema``."""
 
-    def __init__(self, schema):
+    def __init__(self, schema, examples=None):
         self._schema = schema
+        self._examples = examples
 
     def from_params(self, service, params):
         # the body is handed over as one argument, never as keyword
@@ -92,7 +94,8 @@ class KaragePayload(restapi.RestMethodParam):
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": self.to_json_schema(service, spec, "input")
+                    "schema": self.to_json_schema(service, spec, "input"),
+                    **({"examples": self._examples} if self._examples else {}),
                 }
             },
         }

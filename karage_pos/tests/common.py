@@ -80,6 +80,25 @@ class KarageDataMixin:
             }
         )
 
+    @classmethod
+    def _branch(cls, name, code):
+        """A POS configuration with its own warehouse and cash drawer."""
+        env = cls.env
+        journal = env["account.journal"].create(
+            {"name": f"{name} Cash", "type": "cash", "code": code}
+        )
+        cash = env["pos.payment.method"].create(
+            {"name": f"{name} Cash", "journal_id": journal.id}
+        )
+        warehouse = env["stock.warehouse"].create({"name": name, "code": code})
+        return env["pos.config"].create(
+            {
+                "name": name,
+                "picking_type_id": warehouse.pos_type_id.id,
+                "payment_method_ids": [Command.set((cash | cls.bank_method).ids)],
+            }
+        )
+
     def payload(self, order_id=2001, product=None, **overrides):
         """The seed's example payload for ``product`` (default: the chair)."""
         payload = copy.deepcopy(SEED_PAYLOAD)
