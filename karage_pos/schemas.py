@@ -43,9 +43,18 @@ def _check_order_id(field, value, error):
     # no id either (and would not fit an index)
     if isinstance(value, int) and len(str(abs(value))) > 64:
         error(field, "must have at most 64 digits")
+    if field == "OrderID" and REFUND_MARK in str(value):
+        error(field, f"must not contain {REFUND_MARK!r} (it marks refunds)")
 
 
 PRODUCT_KEYS = ("OdooItemID", "ItemID", "ItemName")
+
+# Karage's OrderStatus of a refund: its OrderID is the refunded sale's
+REFUND_STATUS = 106
+# what separates a refund's key from its sale's OrderID (refused in OrderIDs)
+REFUND_MARK = ":refund"
+# customer and branch fields an order may carry, or a bulk once for all
+SHARED_FIELDS = ("partner_id", "customer_ref", "pos_config_id")
 
 # Bounds that keep every figure finite and storable: an amount of a trillion
 # or a quantity of a billion is no sale, and integers beyond PostgreSQL's
@@ -55,6 +64,9 @@ MAX_QUANTITY = 1e9
 MAX_INTEGER = 2**31 - 1
 NUMBER = {"type": "number", "check_with": _check_finite}
 AMOUNT = {**NUMBER, "min": 0, "max": MAX_AMOUNT}
+# a figure whose sign the OrderStatus decides: positive on a sale,
+# negative on a refund (checked in validate_order)
+SIGNED_AMOUNT = {**NUMBER, "min": -MAX_AMOUNT, "max": MAX_AMOUNT}
 # text PostgreSQL can store: no NUL character, no lone UTF-16 surrogate
 # (JSON may escape one, UTF-8 cannot encode it); applies to strings only
 TEXT = {"regex": r"^[^\x00\ud800-\udfff]*$"}
@@ -75,20 +87,25 @@ ITEM_SCHEMA = {
         "maxlength": 64,
     },
     "ItemName": {**TEXT, "type": "string", "nullable": True, "maxlength": 512},
-    "Price": {**AMOUNT, "required": True},
+    # the unit price before tax; later Karage versions send it as
+    # PriceWithoutTax (Price may then include the tax, and is not used)
+    "Price": {**AMOUNT, "nullable": True},
+    "PriceWithoutTax": {**AMOUNT, "nullable": True},
+    # negative on a refund
     "Quantity": {
         **NUMBER,
         "required": True,
-        "min": 0.0001,
+        "min": -MAX_QUANTITY,
         "max": MAX_QUANTITY,
     },
     "DiscountAmount": {**AMOUNT, "default": 0.0, "nullable": True},
+    "DiscountPercentage": {**NUMBER, "nullable": True, "min": 0, "max": 100},
 }
 
 CHECKOUT_SCHEMA = {
     "PaymentMode": {**INTEGER, "required": True},
-    # a sale is paid, never paid back: negative amounts are refunds
-    "AmountPaid": {**AMOUNT, "required": True},
+    # negative on a refund (paid back)
+    "AmountPaid": {**SIGNED_AMOUNT, "required": True},
     "CardType": {**TEXT, "type": "string", "nullable": True, "maxlength": 128},
 }
 
@@ -106,9 +123,19 @@ ORDER_SCHEMA = {
         "check_with": _check_iso_datetime,
     },
     "OrderStatus": {**INTEGER, "required": True},
-    "AmountPaid": {**AMOUNT, "required": True},
-    "AmountTotal": {**AMOUNT, "required": True},
-    "Tax": {**AMOUNT, "required": True},
+    # a refund's own id, to tell several refunds of one sale apart
+    "RefundID": {
+        **TEXT,
+        "type": ["integer", "string"],
+        "nullable": True,
+        "check_with": _check_order_id,
+        "maxlength": 64,
+    },
+    "AmountPaid": {**SIGNED_AMOUNT, "required": True},
+    "AmountTotal": {**SIGNED_AMOUNT, "required": True},
+    # later Karage versions may leave out Tax and GrandTotal: the order is
+    # then checked against its payments
+    "Tax": {**SIGNED_AMOUNT, "nullable": True},
     "TaxPercent": {**NUMBER, "required": True, "min": 0, "max": 100},
     "AmountDiscount": {**AMOUNT, "nullable": True},
     "BalanceAmount": {
@@ -117,8 +144,13 @@ ORDER_SCHEMA = {
         "min": -MAX_AMOUNT,
         "max": MAX_AMOUNT,
     },
-    "GrandTotal": {**AMOUNT, "nullable": True},
+    "GrandTotal": {**SIGNED_AMOUNT, "nullable": True},
     "PaymentMode": {**INTEGER, "nullable": True},
+    # the customer: an Odoo partner id, or the partner's Reference
+    "partner_id": {**INTEGER, "nullable": True, "min": 1},
+    "customer_ref": {**TEXT, "type": "string", "nullable": True, "maxlength": 128},
+    # the branch: the POS configuration that receives the order
+    "pos_config_id": {**INTEGER, "nullable": True, "min": 1},
     "OrderItems": {
         "type": "list",
         "required": True,
@@ -134,6 +166,10 @@ ORDER_SCHEMA = {
 }
 
 BULK_SCHEMA = {
+    # given once for every order of the bulk that does not name its own
+    "partner_id": ORDER_SCHEMA["partner_id"],
+    "customer_ref": ORDER_SCHEMA["customer_ref"],
+    "pos_config_id": ORDER_SCHEMA["pos_config_id"],
     "orders": {
         "type": "list",
         "required": True,
@@ -174,13 +210,12 @@ def validate_order(payload):
     if not validator.validate(payload):
         return None, flatten_errors(validator.errors)
     document = validator.document
-    errors = {}
+    refund = is_refund(document)
+    errors = _sign_errors(document, refund)
     for index, item in enumerate(document["OrderItems"]):
-        errors.update(_item_errors(index, item))
+        errors.update(_item_errors(index, item, refund))
     # beyond a trillion a float cannot keep the cents of a sum
-    if sum(item["Price"] * item["Quantity"] for item in document["OrderItems"]) > (
-        MAX_AMOUNT
-    ):
+    if sum(abs(line_gross(item)) for item in document["OrderItems"]) > MAX_AMOUNT:
         errors.setdefault("OrderItems", []).append(
             f"the lines' Price × Quantity must not add up to more than {MAX_AMOUNT:.0f}"
         )
@@ -189,24 +224,101 @@ def validate_order(payload):
     return document, {}
 
 
-def _item_errors(index, item):
+def is_refund(document):
+    return document.get("OrderStatus") == REFUND_STATUS
+
+
+def karage_total(document):
+    """The order's total as Karage sent it: GrandTotal, else AmountTotal +
+    Tax; ``None`` when both Tax and GrandTotal are left out (later Karage
+    versions): the order is then checked against its payments."""
+    if document.get("GrandTotal") is not None:
+        return document["GrandTotal"]
+    if document.get("Tax") is not None:
+        return document["AmountTotal"] + document["Tax"]
+    return None
+
+
+def unit_price(item):
+    """The line's unit price before tax (PriceWithoutTax wins over Price)."""
+    price = item.get("PriceWithoutTax")
+    return item.get("Price") if price is None else price
+
+
+def line_gross(item):
+    """Unit price × quantity: negative on a refund line."""
+    return (unit_price(item) or 0.0) * item["Quantity"]
+
+
+def line_discount(item):
+    """The line's discount as an amount (of the line's absolute value)."""
+    if item.get("DiscountAmount"):
+        return item["DiscountAmount"]
+    return abs(line_gross(item)) * (item.get("DiscountPercentage") or 0.0) / 100.0
+
+
+def _sign_errors(document, refund):
+    """A sale's figures are positive, a refund's negative (paid back)."""
+    fields = [
+        (name, document.get(name))
+        for name in ("AmountPaid", "AmountTotal", "Tax", "GrandTotal")
+    ] + [
+        (f"CheckoutDetails.{index}.AmountPaid", detail["AmountPaid"])
+        for index, detail in enumerate(document["CheckoutDetails"])
+    ]
+    if refund:
+        message = "must not be positive on a refund (OrderStatus 106)"
+        wrong = [name for name, value in fields if value is not None and value > 0]
+    else:
+        message = (
+            "must not be negative on a sale (negative figures are refunds, "
+            "OrderStatus 106)"
+        )
+        wrong = [name for name, value in fields if value is not None and value < 0]
+    errors = {name: [message] for name in wrong}
+    if not refund and document.get("RefundID") not in (None, ""):
+        errors["RefundID"] = ["only a refund (OrderStatus 106) has a RefundID"]
+    return errors
+
+
+def _item_errors(index, item, refund=False):
     """What is wrong with one line beyond its fields' own rules."""
     errors = {}
+    prefix = f"OrderItems.{index}"
     if not any(item.get(key) not in (None, "") for key in PRODUCT_KEYS):
-        errors[f"OrderItems.{index}"] = [
-            "one of OdooItemID, ItemID or ItemName is required"
+        errors[prefix] = ["one of OdooItemID, ItemID or ItemName is required"]
+    if unit_price(item) is None:
+        errors[f"{prefix}.Price"] = ["required (or PriceWithoutTax)"]
+        return errors
+    qty = item["Quantity"]
+    if refund and not qty < 0:
+        errors[f"{prefix}.Quantity"] = [
+            "must be negative on a refund (OrderStatus 106): the quantity returned"
         ]
-    gross = item["Price"] * item["Quantity"]
+    elif not refund and not qty > 0:
+        errors[f"{prefix}.Quantity"] = [
+            "must be positive on a sale (negative quantities are refunds, "
+            "OrderStatus 106)"
+        ]
+    gross = abs(line_gross(item))
     if gross > MAX_AMOUNT:
-        errors[f"OrderItems.{index}.Quantity"] = [
+        errors[f"{prefix}.Quantity"] = [
             f"Price × Quantity must not exceed {MAX_AMOUNT:.0f}"
         ]
-    discount = item.get("DiscountAmount") or 0.0
+    discount = line_discount(item)
     # a thousandth of a cent of float noise is not a discount beyond the line
     if discount > gross + 1e-5:
-        errors[f"OrderItems.{index}.DiscountAmount"] = [
+        errors[f"{prefix}.DiscountAmount"] = [
             f"{discount} exceeds the line amount {gross:.2f} (Price × Quantity)"
         ]
+    percentage = item.get("DiscountPercentage")
+    if item.get("DiscountAmount") and percentage is not None:
+        # both given: they must say the same, to the cent
+        if abs(gross * percentage / 100.0 - item["DiscountAmount"]) >= 0.005 + 1e-9:
+            errors[f"{prefix}.DiscountPercentage"] = [
+                f"{percentage} % of {gross:.2f} is not the DiscountAmount "
+                f"{item['DiscountAmount']}"
+            ]
     return errors
 
 
@@ -269,3 +381,25 @@ def content_fingerprint(document):
 def normalize_order_id(value):
     """Karage sends OrderID as integer or string: one canonical text key."""
     return str(value).strip()
+
+
+def order_key(document):
+    """What identifies a validated order: its OrderID, or for a refund
+    ``<OrderID>:refund`` and ``<OrderID>:refund:<RefundID>``.
+
+    OrderIDs may not contain ``:refund``: no sale and no refund share a key.
+    """
+    key = normalize_order_id(document["OrderID"])
+    if not is_refund(document):
+        return key
+    refund_id = document.get("RefundID")
+    if refund_id in (None, "") or not str(refund_id).strip():
+        return key + REFUND_MARK
+    return f"{key}{REFUND_MARK}:{normalize_order_id(refund_id)}"
+
+
+def refund_origin(key):
+    """The OrderID of the sale a refund key refunds (``None`` for a sale)."""
+    if REFUND_MARK not in key:
+        return None
+    return key.split(REFUND_MARK, 1)[0]

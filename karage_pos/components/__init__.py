@@ -8,3 +8,5 @@ from . import order_builder
 from . import order_creator
 from . import order_importer
 from . import order_checker
+from . import customer_resolver
+from . import refund_matcher

@@ -4,7 +4,7 @@ from odoo.addons.component.core import Component
 
 from ..exceptions import DuplicateOrder
 from ..models.pos_order import KARAGE_SOURCE
-from ..schemas import normalize_order_id
+from ..schemas import normalize_order_id, order_key, refund_origin
 
 
 class KaragePosDuplicateChecker(Component):
@@ -19,6 +19,8 @@ class KaragePosDuplicateChecker(Component):
     _usage = "duplicate.checker"
 
     def existing_order(self, order_id):
+        """The order imported under ``order_id`` (an order key: a refund's
+        is ``<OrderID>:refund[:<RefundID>]``)."""
         return (
             self.env["pos.order"]
             .sudo()
@@ -33,9 +35,17 @@ class KaragePosDuplicateChecker(Component):
         )
 
     def check(self, order):
-        if self.existing_order(order["OrderID"]):
-            raise self.duplicate_error(order["OrderID"])
+        key = order_key(order)
+        if self.existing_order(key):
+            raise self.duplicate_error(key)
 
     @staticmethod
-    def duplicate_error(order_id):
-        return DuplicateOrder(f"Duplicate order: OrderID {order_id} already exists")
+    def duplicate_error(key):
+        """The seed's words for a sale; a refund is named by its key."""
+        sale = refund_origin(key)
+        if sale is None:
+            return DuplicateOrder(f"Duplicate order: OrderID {key} already exists")
+        return DuplicateOrder(
+            f"Duplicate refund: {key} (a refund of OrderID {sale}) already exists; "
+            "send another RefundID for another refund of the same sale"
+        )

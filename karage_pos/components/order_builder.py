@@ -9,7 +9,14 @@ from odoo.addons.component.core import Component
 
 from ..exceptions import InvalidPayload, KaragePosError
 from ..models.pos_order import KARAGE_SOURCE
-from ..schemas import normalize_order_id
+from ..schemas import (
+    is_refund,
+    karage_total,
+    line_discount,
+    line_gross,
+    order_key,
+    unit_price,
+)
 from .payment_mapper import NOT_PAID
 
 UUID_NAMESPACE = uuid.UUID("6f1d2c1e-5b7a-4c53-9a43-2f4b8c7e9d10")
@@ -31,33 +38,39 @@ class KaragePosOrderBuilder(Component):
     def build(self, order, session):
         config = session.config_id
         currency = session.currency_id
-        lines = [
-            self._line(item, index, config, currency)
-            for index, item in enumerate(order["OrderItems"])
-        ]
+        refund = is_refund(order)
+        partner, named = self.component(usage="customer.resolver").partner(order)
+        sale = None
+        if refund:
+            matcher = self.component(usage="refund.matcher")
+            sale = matcher.sale(order, lock=True)
+            # a refund goes back to the sale's customer unless it names one
+            if not named and sale.partner_id:
+                partner = sale.partner_id
+        lines = self.lines(order, config, sale)
         total = currency.round(sum(line["price_subtotal_incl"] for line in lines))
         untaxed = currency.round(sum(line["price_subtotal"] for line in lines))
         tax = currency.round(total - untaxed)
         mapper = self.component(usage="payment.mapper")
         payments = mapper.payments(order, config)
+        # credit is owed by a customer the order (or its sale) names
+        mapper.check_customer(payments, partner if named else sale and sale.partner_id)
         paid = currency.round(sum(amount for __, amount in payments))
         self._check_amounts(order, lines, total, tax, paid, currency)
-        change = mapper.change(total, payments, currency)
+        change = 0.0 if refund else mapper.change(total, payments, currency)
         date_order = fields.Datetime.to_string(
             self.component(usage="order.checker").utc_date(order["OrderDate"])
         )
-        external_id = normalize_order_id(order["OrderID"])
+        key = order_key(order)
         return {
-            "uuid": str(
-                uuid.uuid5(UUID_NAMESPACE, f"{config.company_id.id}/{external_id}")
-            ),
+            "uuid": str(uuid.uuid5(UUID_NAMESPACE, f"{config.company_id.id}/{key}")),
             "session_id": session.id,
             "user_id": self.env.uid,
             "date_order": date_order,
             "pricelist_id": config.pricelist_id.id,
             "fiscal_position_id": config.default_fiscal_position_id.id,
-            "partner_id": False,
-            "to_invoice": False,
+            "partner_id": partner.id,
+            "to_invoice": self._to_invoice(partner, named, sale),
             "amount_tax": tax,
             "amount_total": total,
             "amount_paid": paid,
@@ -75,17 +88,54 @@ class KaragePosOrderBuilder(Component):
                 )
                 for method, amount in payments
             ],
-            "external_order_id": external_id,
+            "external_order_id": key,
             "external_order_source": KARAGE_SOURCE,
         }
 
-    def _line(self, item, index, config, currency):
-        product = self.component(usage="product.resolver").resolve(item, index)
-        qty = item["Quantity"]
-        price = item["Price"]
-        gross = price * qty
+    def _to_invoice(self, partner, named, sale):
+        """A sale to a named customer is invoiced (setting Invoice Orders
+        with a Customer); a refund of an invoiced sale gets a credit note."""
+        if sale is not None:
+            return bool(sale.account_move) and bool(partner)
+        return named and self.env.company.karage_pos_invoice_orders
+
+    def lines(self, order, config, sale=None):
+        """The ``pos.order.line`` values of ``order`` (of a refund: matched
+        to the lines of ``sale``)."""
+        currency = config.currency_id
+        if sale is None:
+            return [
+                self._line(item, index, config, currency)
+                for index, item in enumerate(order["OrderItems"])
+            ]
+        allocation = self.component(usage="refund.matcher").allocate(order, sale)
+        return [
+            self._line(item, index, config, currency, refunded=line, qty=-qty)
+            for index, (item, parts) in enumerate(
+                zip(order["OrderItems"], allocation, strict=True)
+            )
+            for line, qty in parts
+        ]
+
+    def total(self, order, config, sale=None):
+        """What Odoo will charge for ``order``, before creating anything."""
+        currency = config.currency_id
+        return currency.round(
+            sum(line["price_subtotal_incl"] for line in self.lines(order, config, sale))
+        )
+
+    def _line(self, item, index, config, currency, refunded=None, qty=None):
+        """One line; a refund line returns ``qty`` of the sale line
+        ``refunded``, with the sale line's product and taxes."""
+        if refunded is None:
+            product = self.component(usage="product.resolver").resolve(item, index)
+            qty = item["Quantity"]
+        else:
+            product = refunded.product_id
+        price = unit_price(item)
+        gross = abs(line_gross(item))
         # at most the line amount (checked with the payload)
-        discount_amount = min(item.get("DiscountAmount") or 0.0, gross)
+        discount_amount = min(line_discount(item), gross)
         uom_error = self.component(usage="order.checker").uom_error(product, qty)
         if uom_error:
             raise InvalidPayload(
@@ -102,15 +152,19 @@ class KaragePosOrderBuilder(Component):
         if gross and discount_amount:
             net = currency.round(gross - discount_amount)
             discount = (1.0 - net / gross) * 100.0
-        company = config.company_id
-        taxes = product.taxes_id.filtered_domain(
-            self.env["account.tax"]._check_company_domain(company)
-        )
-        taxes = config.default_fiscal_position_id.map_tax(taxes)
+        if refunded is None:
+            company = config.company_id
+            taxes = product.taxes_id.filtered_domain(
+                self.env["account.tax"]._check_company_domain(company)
+            )
+            taxes = config.default_fiscal_position_id.map_tax(taxes)
+        else:
+            # what the sale charged is what is given back
+            taxes = refunded.tax_ids
         computed = taxes.compute_all(
             price * (1 - discount / 100.0), currency, qty, product=product
         )
-        return {
+        values = {
             "product_id": product.id,
             "full_product_name": product.display_name,
             "qty": qty,
@@ -127,21 +181,33 @@ class KaragePosOrderBuilder(Component):
                 ],
             },
         }
+        if refunded is not None:
+            values["refunded_orderline_id"] = refunded.id
+        return values
 
     def _check_amounts(self, order, lines, total, tax, paid, currency):
-        """Refuse what Odoo would not confirm."""
-        sent_total = order.get("GrandTotal")
-        if sent_total is None:
-            sent_total = order["AmountTotal"] + order["Tax"]
-        mismatch = currency.compare_amounts(
-            sent_total, total
-        ) or currency.compare_amounts(order["Tax"], tax)
-        short = currency.compare_amounts(paid, total) < 0
+        """Refuse what Odoo would not confirm.
+
+        Karage's own total (GrandTotal, else AmountTotal + Tax) and tax must
+        be Odoo's to the cent, when Karage sends them; the payments must
+        cover the total (a refund pays back exactly its total).
+        """
+        sent_total = karage_total(order)
+        sent_tax = order.get("Tax")
+        mismatch = (
+            sent_total is not None and currency.compare_amounts(sent_total, total)
+        ) or (sent_tax is not None and currency.compare_amounts(sent_tax, tax))
+        if is_refund(order):
+            short = currency.compare_amounts(paid, total) != 0
+        else:
+            short = currency.compare_amounts(paid, total) < 0
         if mismatch or short:
+            sent = "no total" if sent_total is None else f"total {sent_total:.2f}"
+            if sent_tax is not None:
+                sent += f" (tax {sent_tax:.2f})"
             raise KaragePosError(
-                f"{NOT_PAID}: Karage sent total {sent_total:.2f} (tax "
-                f"{order['Tax']:.2f}, paid {paid:.2f}), Odoo computes total "
-                f"{total:.2f} (tax {tax:.2f}) from the products' taxes",
+                f"{NOT_PAID}: Karage sent {sent}, paid {paid:.2f}; Odoo computes "
+                f"total {total:.2f} (tax {tax:.2f}) from the products' taxes",
                 details=self._amount_details(order, lines, total, tax, paid),
             )
         for line in lines:
@@ -152,15 +218,17 @@ class KaragePosOrderBuilder(Component):
         details = []
         for index, line in enumerate(lines):
             item = line["_karage"]["item"]
-            net = item["Price"] * item["Quantity"] - (item.get("DiscountAmount") or 0)
+            gross = line_gross(item)
+            sign = -1.0 if gross < 0 else 1.0
+            net = gross - sign * line_discount(item)
             details.append(
                 {
                     "line": index,
                     "product": line["full_product_name"],
                     "karage": {
-                        "price": item["Price"],
+                        "price": unit_price(item),
                         "quantity": item["Quantity"],
-                        "discount_amount": item.get("DiscountAmount") or 0.0,
+                        "discount_amount": line_discount(item),
                         "tax_percent": tax_percent,
                         "subtotal": float_round(net, 2),
                         "total": float_round(net * (1 + tax_percent / 100.0), 2),
@@ -177,8 +245,8 @@ class KaragePosOrderBuilder(Component):
             )
         return {
             "karage": {
-                "total": order.get("GrandTotal"),
-                "tax": order["Tax"],
+                "total": karage_total(order),
+                "tax": order.get("Tax"),
                 "paid": paid,
             },
             "odoo": {"total": total, "tax": tax},

@@ -9,8 +9,8 @@ from odoo.tools import float_round
 
 from odoo.addons.component.core import Component
 
-from ..exceptions import InvalidPayload, KaragePosError
-from ..schemas import parse_order_date
+from ..exceptions import InvalidPayload, KaragePosError, RetryLater
+from ..schemas import is_refund, karage_total, order_key, parse_order_date
 
 # float noise tolerated on a figure that must be a whole multiple of a step
 # (0.1 + 0.2 is 0.30000000000000004, and is 0.30)
@@ -45,7 +45,34 @@ class KaragePosOrderChecker(Component):
                 + "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(errors.items())),
                 details=errors,
             )
-        self.component(usage="payment.mapper").check_change(order)
+        self.component(usage="customer.resolver").partner(order)
+        sale = self._refunded_sale(order) if is_refund(order) else None
+        total = karage_total(order)
+        if total is None:
+            total = self._odoo_total(order, sale)
+        self.component(usage="payment.mapper").check_change(order, total)
+
+    def _refunded_sale(self, order):
+        """The sale a refund refunds, its items checked against the sale's
+        lines; ``None`` while the sale waits in the queue (its job checks
+        the refund once the sale exists)."""
+        try:
+            return self.component(usage="refund.matcher").check(order, order_key(order))
+        except RetryLater:
+            return None
+
+    def _odoo_total(self, order, sale):
+        """What Odoo will charge for an order that sends no total of its
+        own: its payments are checked against it. ``None`` when it cannot be
+        known yet (an unknown product, a sale still queued): the order's
+        creation checks it."""
+        if is_refund(order) and sale is None:
+            return None
+        try:
+            config = self.component(usage="session.provider").config(order)
+            return self.component(usage="order.builder").total(order, config, sale)
+        except KaragePosError:
+            return None
 
     # dates ------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.addons.component.core import Component
 
 from ..exceptions import KaragePosError
+from ..schemas import order_key
 
 
 class KaragePosOrderImporter(Component):
@@ -25,6 +26,8 @@ class KaragePosOrderImporter(Component):
 
     def check(self, order):
         """Everything decided before an order is accepted (both modes)."""
+        # a branch the key's user may not send to is refused first (403)
+        self.component(usage="session.provider").branch(order)
         self.component(usage="status.checker").check(order)
         self.component(usage="order.checker").check(order)
         self.component(usage="duplicate.checker").check(order)
@@ -39,7 +42,7 @@ class KaragePosOrderImporter(Component):
         try:
             with self.env.cr.savepoint():
                 provider = self.component(usage="session.provider")
-                session = provider.session(provider.config())
+                session = provider.session(provider.config(order))
                 values = self.component(usage="order.builder").build(order, session)
                 pos_order = self.component(usage="order.creator").create_order(values)
                 provider.hold(session)
@@ -48,7 +51,7 @@ class KaragePosOrderImporter(Component):
             if "external_order_unique" in str(error):
                 # a concurrent request created the same OrderID first
                 raise self.component(usage="duplicate.checker").duplicate_error(
-                    order["OrderID"]
+                    order_key(order)
                 ) from error
             raise
         except AccessError as error:

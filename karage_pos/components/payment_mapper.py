@@ -3,9 +3,12 @@
 from odoo.addons.component.core import Component
 
 from ..exceptions import KaragePosError
+from ..schemas import is_refund
 
 # the setup guide's words for an order Odoo cannot confirm
 NOT_PAID = "Failed to confirm order: Order is not fully paid"
+# where an operator maps a PaymentMode to a payment method
+MAPPING_MENU = "Point of Sale → Karage → Payment Mode Mapping"
 
 
 class KaragePosPaymentMapper(Component):
@@ -27,7 +30,8 @@ class KaragePosPaymentMapper(Component):
         )
         if not mapping:
             raise KaragePosError(
-                f"Unknown PaymentMode {mode}: no payment mode mapping",
+                f"Unknown PaymentMode {mode}: no payment mode mapping (add it "
+                f"in {MAPPING_MENU})",
                 details={"PaymentMode": mode},
             )
         method = mapping.payment_method_id
@@ -42,12 +46,17 @@ class KaragePosPaymentMapper(Component):
             method = methods.filtered(
                 lambda m: not m.is_cash_count and m.journal_id.type == "bank"
             )[:1]
+        elif not method and mapping.fallback == "pay_later":
+            method = methods.filtered(lambda m: m.type == "pay_later")[:1]
         if not method:
             raise KaragePosError(
                 f"No payment method configured for PaymentMode {mode} "
-                f"({mapping.name}) on {config.name}"
+                f"({mapping.name}) on {config.name}: set its Payment Method in "
+                f"{MAPPING_MENU}"
             )
-        if not method.journal_id:
+        # Odoo's Customer Account (pay later, one receivable per customer)
+        # has no journal by design; any other method needs one
+        if not method.journal_id and not method.split_transactions:
             raise KaragePosError(f"Journal not found for payment method {method.name}")
         return method
 
@@ -88,30 +97,52 @@ class KaragePosPaymentMapper(Component):
             )
         return change
 
-    def check_change(self, order):
-        """The payments against Karage's own total, before acceptance.
+    def check_customer(self, payments, partner):
+        """A credit sale (a pay-later method) is owed by a named customer."""
+        credit = [method for method, __ in payments if method.type == "pay_later"]
+        if credit and not partner:
+            raise KaragePosError(
+                f"Credit payment needs a customer: {credit[0].name} is paid "
+                "later by a customer the order names (partner_id or "
+                "customer_ref)",
+                details={"partner_id": ["required with a credit payment"]},
+            )
 
-        An order whose payments do not cover its own total is refused (no
-        tax setting of Odoo can make it paid), and the change rule applies.
-        The change rule is skipped when a payment mode is not mapped yet or
-        the integration has no POS configuration: the order's creation
-        reports those, for an operator to fix.
+    def check_change(self, order, total=None):
+        """The payments against the order's total, before acceptance.
+
+        ``total`` is Karage's own (GrandTotal, AmountTotal + Tax), else what
+        Odoo will charge. An order whose payments do not cover it is refused
+        (no tax setting of Odoo can make it paid), a refund must pay back
+        exactly its total, and the change rule applies. The change rule is
+        skipped when a payment mode is not mapped yet or the integration has
+        no POS configuration: the order's creation reports those, for an
+        operator to fix.
         """
         currency = self.env.company.currency_id
-        total = order.get("GrandTotal")
-        if total is None:
-            total = order["AmountTotal"] + order["Tax"]
-        total = currency.round(total)
         paid = currency.round(sum(d["AmountPaid"] for d in order["CheckoutDetails"]))
-        if currency.compare_amounts(paid, total) < 0:
-            raise KaragePosError(
-                f"{NOT_PAID}: CheckoutDetails pay {paid:.2f} of the order's total "
-                f"{total:.2f}",
-                details={"total": total, "paid": paid},
-            )
+        refund = is_refund(order)
+        if total is not None:
+            total = currency.round(total)
+            compared = currency.compare_amounts(paid, total)
+            if compared < 0 or (refund and compared):
+                what = "refund" if refund else "order"
+                raise KaragePosError(
+                    f"{NOT_PAID}: CheckoutDetails pay {paid:.2f} of the {what}'s "
+                    f"total {total:.2f}"
+                    + (" (a refund pays back exactly its total)" if refund else ""),
+                    details={"total": total, "paid": paid},
+                )
         try:
-            config = self.component(usage="session.provider").config()
+            config = self.component(usage="session.provider").config(order)
             payments = self.payments(order, config)
         except KaragePosError:
             return
-        self.change(total, payments, config.currency_id)
+        if refund:
+            # owed to the sale's customer, paid back exactly: checked when
+            # the refund is made
+            return
+        __, named = self.component(usage="customer.resolver").partner(order)
+        self.check_customer(payments, named)
+        if total is not None:
+            self.change(total, payments, config.currency_id)

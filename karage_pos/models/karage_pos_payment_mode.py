@@ -22,9 +22,14 @@ class KaragePosPaymentMode(models.Model):
         help="Explicit Odoo payment method. Empty: the fallback below.",
     )
     fallback = fields.Selection(
-        [("cash", "Cash method of the POS"), ("bank", "Bank method of the POS")],
+        [
+            ("cash", "Cash method of the POS"),
+            ("bank", "Bank method of the POS"),
+            ("pay_later", "Customer Account method of the POS"),
+        ],
         help="Used when no payment method is set: the POS configuration's "
-        "cash method, or its first bank method.",
+        "cash method, its first bank method, or its Customer Account "
+        "(pay later) method.",
     )
     company_id = fields.Many2one(
         "res.company",

@@ -52,4 +52,27 @@ class PosOrder(models.Model):
             "state": self.state,
             "date_order": fields.Datetime.to_string(self.date_order),
             "external_order_id": external_order_id,
+            **self._karage_related_data(),
         }
+
+    def _karage_related_data(self):
+        """Customer, invoice, refunded sale and refunds, where there are."""
+        data = {}
+        if self.partner_id:
+            data["partner_id"] = self.partner_id.id
+        if self.account_move:
+            data["invoice"] = self.account_move.name
+        if self.refunded_order_id:
+            data["refunded_order"] = self.refunded_order_id.external_order_id
+        refunds = self.lines.refund_orderline_ids.order_id.sorted("id")
+        if refunds:
+            data["refunds"] = [
+                {
+                    "external_order_id": refund.external_order_id,
+                    "name": refund.name,
+                    "amount_total": refund.amount_total,
+                    "state": refund.state,
+                }
+                for refund in refunds
+            ]
+        return data

@@ -31,6 +31,21 @@ class ResCompany(models.Model):
         "Empty: the company's time zone, else UTC.",
     )
 
+    karage_pos_partner_id = fields.Many2one(
+        "res.partner",
+        string="Karage Default Customer",
+        check_company=True,
+        help="Customer of the Karage orders that name none (partner_id or "
+        "customer_ref). Such orders are not invoiced. Empty: no customer.",
+    )
+    karage_pos_invoice_orders = fields.Boolean(
+        string="Invoice Karage Orders with a Customer",
+        default=True,
+        help="Karage orders that name their customer are invoiced through "
+        "the Point of Sale (a posted customer invoice); refunds of invoiced "
+        "sales get a credit note.",
+    )
+
     def _karage_pos_config(self):
         """The POS configuration that receives this company's Karage orders.
 

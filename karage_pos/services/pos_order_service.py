@@ -20,12 +20,15 @@ from ..models.karage_pos_idempotency import request_fingerprint
 from ..schemas import (
     BULK_SCHEMA,
     ORDER_SCHEMA,
+    SHARED_FIELDS,
     content_fingerprint,
     describe_errors,
     normalize_order_id,
+    order_key,
     validate_order,
 )
 from .envelope import KarageEnvelope, KaragePayload
+from .examples import BULK_EXAMPLES, ORDER_EXAMPLES
 
 _logger = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ _logger = logging.getLogger(__name__)
 # was sent, up to this size (a 60 MB unknown field is no evidence worth a
 # month of storage)
 LOG_PAYLOAD_LIMIT = 64 * 1024
+# the longest order key: a refund's <OrderID>:refund:<RefundID>
+ORDER_KEY_LENGTH = 64 + 8 + 64
 
 
 def _loggable(payload):
@@ -70,7 +75,7 @@ class KaragePosOrderService(Component):
 
     @restapi.method(
         [(["/pos-order"], "POST")],
-        input_param=KaragePayload(ORDER_SCHEMA),
+        input_param=KaragePayload(ORDER_SCHEMA, ORDER_EXAMPLES),
         output_param=KarageEnvelope(),
     )
     def receive(self, payload):
@@ -79,7 +84,7 @@ class KaragePosOrderService(Component):
 
     @restapi.method(
         [(["/pos-order/bulk"], "POST")],
-        input_param=KaragePayload(BULK_SCHEMA),
+        input_param=KaragePayload(BULK_SCHEMA, BULK_EXAMPLES),
         output_param=KarageEnvelope(),
     )
     def receive_bulk(self, payload):
@@ -109,7 +114,7 @@ class KaragePosOrderService(Component):
                 "orders per bulk request",
                 details={"orders": [f"at most {limit} orders"]},
             )
-        results = self._bulk_results(orders)
+        results = self._bulk_results(self._with_shared_fields(payload, orders))
         succeeded = sum(1 for result in results if result["status"] == "success")
         failed = len(results) - succeeded
         return self._bulk_http_status, {
@@ -123,6 +128,35 @@ class KaragePosOrderService(Component):
                 "results": results,
             },
         }
+
+    @staticmethod
+    def _with_shared_fields(payload, orders):
+        """The orders, each with the bulk's customer and branch unless it
+        names its own (``partner_id``, ``customer_ref``, ``pos_config_id``
+        given once at the top of the request)."""
+        shared = {
+            field: payload[field]
+            for field in SHARED_FIELDS
+            if payload.get(field) not in (None, "")
+        }
+        if not shared:
+            return orders
+        if shared.keys() & {"partner_id", "customer_ref"}:
+            # a customer named by the order replaces the bulk's whole
+            customer = {"partner_id", "customer_ref"}
+        else:
+            customer = set()
+        merged = []
+        for order in orders:
+            if isinstance(order, dict):
+                own = {f for f in SHARED_FIELDS if order.get(f) not in (None, "")}
+                skip = own | (customer if own & customer else set())
+                order = {
+                    **{f: v for f, v in shared.items() if f not in skip},
+                    **order,
+                }
+            merged.append(order)
+        return merged
 
     # HTTP status of a processed bulk (each order carries its own)
     _bulk_http_status = 200
@@ -163,20 +197,22 @@ class KaragePosOrderService(Component):
         verdicts = self._claim_orders(prepared, endpoint)
         results, seen = [], {}
         for raw, order_id, document, error in prepared:
+            # what the log files it under: a refund under its own key
+            log_id = order_id
             if document is not None:
-                key = normalize_order_id(order_id)
+                key = log_id = order_key(document)
                 fingerprint = content_fingerprint(document)
                 kind, claim = verdicts[key]
                 if kind == "refused":
                     error = claim
                 elif seen.get(key, fingerprint) != fingerprint:
                     error = DuplicateOrder(
-                        f"OrderID {order_id} appears more than once in this "
+                        f"OrderID {key} appears more than once in this "
                         "request with different content: the content "
                         "accepted first is kept",
                     )
             if error is not None:
-                code, body = self._refuse(endpoint, raw, error, started, order_id)
+                code, body = self._refuse(endpoint, raw, error, started, log_id)
             else:
                 code, body = self._accept_guarded(document, raw, endpoint, started)
                 if code < 300:
@@ -192,10 +228,10 @@ class KaragePosOrderService(Component):
     def _claim_orders(self, prepared, endpoint):
         """Claim the OrderID of every valid order: ``{OrderID: verdict}``."""
         entries = {}
-        for __, order_id, document, __ in prepared:
+        for __, __, document, __ in prepared:
             if document is None:
                 continue
-            key = normalize_order_id(order_id)
+            key = order_key(document)
             if key not in entries:
                 entries[key] = (key, content_fingerprint(document), endpoint, key)
         return self.env["karage.pos.idempotency"]._karage_claim(
@@ -204,7 +240,7 @@ class KaragePosOrderService(Component):
 
     def _accept_guarded(self, document, raw, endpoint, started):
         """Accept one valid order; anything unexpected refuses it alone."""
-        order_id = document["OrderID"]
+        order_id = order_key(document)
         try:
             with self.env.cr.savepoint():
                 return self._karage_accept(document, endpoint, started)
@@ -228,9 +264,10 @@ class KaragePosOrderService(Component):
         """
         with self.env["karage.pos.collection"].work_on("pos.order") as work:
             pos_order = work.component(usage="order.importer").run(document)
-        order_id = document["OrderID"]
-        body = pos_order._karage_success_envelope(order_id)
-        self._log(endpoint, document, 200, body, started, order_id, pos_order)
+        body = pos_order._karage_success_envelope(document["OrderID"])
+        self._log(
+            endpoint, document, 200, body, started, order_key(document), pos_order
+        )
         return 200, body
 
     def _validated(self, raw):
@@ -302,7 +339,7 @@ class KaragePosOrderService(Component):
             code,
             body,
             # an id refused for its length is logged by its first characters
-            external_order_id=normalize_order_id(order_id)[:64]
+            external_order_id=normalize_order_id(order_id)[:ORDER_KEY_LENGTH]
             if order_id is not None
             else False,
             duration_ms=(time.perf_counter() - started) * 1000.0,

@@ -169,19 +169,17 @@ class TestOrderImport(KarageCase):
         self.assertEqual(caught.exception.message, "No payment methods configured")
 
     def test_mapped_method_without_journal_refused(self):
-        customer_account = self.env["pos.payment.method"].create(
-            {"name": "Customer Account", "split_transactions": True}
-        )
-        self.config.payment_method_ids |= customer_account
-        self.env.ref(
-            "karage_pos.payment_mode_credit"
-        ).payment_method_id = customer_account
-        payload = self.payload(CheckoutDetails=[{"PaymentMode": 3, "AmountPaid": 80.5}])
+        # a method without journal that is no Customer Account (which
+        # identifies its customers: split transactions)
+        no_journal = self.env["pos.payment.method"].create({"name": "Tabby"})
+        self.config.payment_method_ids |= no_journal
+        self.env.ref("karage_pos.payment_mode_tabby").payment_method_id = no_journal
+        payload = self.payload(CheckoutDetails=[{"PaymentMode": 5, "AmountPaid": 80.5}])
         with self.assertRaises(KaragePosError) as caught:
             self.import_order(payload)
         self.assertEqual(
             caught.exception.message,
-            "Journal not found for payment method Customer Account",
+            "Journal not found for payment method Tabby",
         )
 
     def test_split_payment_cash_and_card(self):

@@ -19,6 +19,7 @@ from odoo.addons.karage_pos.exceptions import (
 from odoo.addons.karage_pos.schemas import (
     content_fingerprint,
     describe_errors,
+    order_key,
     validate_order,
 )
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
@@ -156,7 +157,7 @@ class KaragePosWebhookLog(models.Model):
         if errors:
             # a log written before acceptance checked this: never expected
             raise FailedJobError(describe_errors(errors))
-        order_id = document["OrderID"]
+        order_id = order_key(document)
         with self.env["karage.pos.collection"].work_on("pos.order") as work:
             existing = work.component(usage="duplicate.checker").existing_order(
                 order_id

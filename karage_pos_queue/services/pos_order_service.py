@@ -5,6 +5,7 @@ from odoo.tools import str2bool
 from odoo.addons.base_rest import restapi
 from odoo.addons.component.core import Component
 from odoo.addons.karage_pos.exceptions import error_envelope
+from odoo.addons.karage_pos.schemas import order_key
 from odoo.addons.karage_pos.services.envelope import KarageEnvelope
 
 STATUS_BY_JOB_STATE = {
@@ -97,10 +98,11 @@ class KaragePosOrderService(Component):
         if not self._karage_async(endpoint):
             return super()._karage_accept(document, endpoint, started)
         order_id = document["OrderID"]
+        key = order_key(document)
         # everything the sender must fix is refused here, before the 202
         with self.env["karage.pos.collection"].work_on("pos.order") as work:
             work.component(usage="order.importer").check(document)
-        log = self._log(endpoint, document, 202, {}, started, order_id, None)
+        log = self._log(endpoint, document, 202, {}, started, key, None)
         if self._karage_batch:
             log = log.with_context(job_batch=self._karage_batch)
         host_url = self.request.httprequest.host_url.rstrip("/")
@@ -112,7 +114,7 @@ class KaragePosOrderService(Component):
                     "external_order_id": order_id,
                     "state": "queued",
                     "job_uuid": job.uuid,
-                    "status_url": f"{host_url}/api/v1/webhook/pos-order/{order_id}",
+                    "status_url": f"{host_url}/api/v1/webhook/pos-order/{key}",
                 },
                 "error": None,
                 "count": 1,

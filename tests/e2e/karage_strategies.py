@@ -24,6 +24,8 @@ CENT = Decimal("0.01")
 TAX_RATE = Decimal("0.15")
 CASH, CARD = 1, 2
 VALID_STATUS = 103
+# refunds have their own shape (negative figures): not an invalid status
+REFUND_STATUS = 106
 MAX_INTEGER = 2**31 - 1
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 # fields Odoo's routes once turned into keyword arguments
@@ -34,7 +36,7 @@ TOP_REQUIRED = [
     "OrderStatus",
     "AmountPaid",
     "AmountTotal",
-    "Tax",
+    # Tax (and GrandTotal) may be left out since Karage's later payloads
     "TaxPercent",
     "OrderItems",
     "CheckoutDetails",
@@ -78,11 +80,26 @@ class Case:
     # a repeat of an earlier order (see resolve_repeats): how, and which
     repeat: str = None
     ref: int = 0
+    # a refund (OrderStatus 106): "full" returns a whole earlier sale,
+    # "over" twice as much, "unknown" a sale never sent; the refunded
+    # sale's OrderID and content, the refund's RefundID and payment mode
+    refund: str = None
+    sale_id: str = None
+    sale_content: str = None
+    refund_id: str = None
+    refund_mode: int = CASH
+    # what it may become is uncertain (its sale was refused): not judged
+    lenient: bool = False
 
     @property
     def order_id(self):
+        """The order's key: its OrderID, or a refund's ``<OrderID>:refund``."""
         if isinstance(self.payload, dict):
-            return normalized_id(self.payload.get("OrderID"))
+            key = normalized_id(self.payload.get("OrderID"))
+            if key is not None and self.payload.get("OrderStatus") == REFUND_STATUS:
+                refund_id = normalized_id(self.payload.get("RefundID"))
+                key += ":refund" + (f":{refund_id}" if refund_id else "")
+            return key
         return None
 
     def body(self):
@@ -310,6 +327,14 @@ def valid_order(draw, ctx, order_id, lines=None):
         )
     if draw(st.integers(0, 4)) == 0:
         del payload["GrandTotal"]  # then AmountTotal + Tax is the total
+    elif draw(st.integers(0, 5)) == 0:
+        # Karage's later payloads may leave out Tax and GrandTotal: the
+        # payments are checked against what Odoo computes
+        del payload["Tax"], payload["GrandTotal"]
+    if draw(st.integers(0, 5)) == 0:
+        # ... and send the unit price before tax as PriceWithoutTax
+        for item in payload["OrderItems"]:
+            item["PriceWithoutTax"] = item.pop("Price")
     if draw(st.booleans()):
         payload["PaymentMode"] = details[0]["PaymentMode"]
         payload["AmountDiscount"] = money(
@@ -410,7 +435,7 @@ def _missing(draw, ctx, payload, figures, case):
     _delete(payload, case.path)
 
 
-NULLABLE = ("GrandTotal", "DiscountAmount", "PaymentMode", "OdooItemID")
+NULLABLE = ("GrandTotal", "Tax", "DiscountAmount", "PaymentMode", "OdooItemID")
 
 
 def _wrong_type(draw, ctx, payload, figures, case):
@@ -507,7 +532,9 @@ def _bad_date(draw, ctx, payload, figures, case):
 
 def _status(draw, ctx, payload, figures, case):
     payload["OrderStatus"] = draw(
-        st.integers(-MAX_INTEGER, MAX_INTEGER).filter(lambda s: s != VALID_STATUS)
+        st.integers(-MAX_INTEGER, MAX_INTEGER).filter(
+            lambda s: s not in (VALID_STATUS, REFUND_STATUS)
+        )
     )
     case.expect, case.words = 422, "Invalid OrderStatus"
 
@@ -588,7 +615,8 @@ def _payment_mode(draw, ctx, payload, figures, case):
 def _discount_beyond(draw, ctx, payload, figures, case):
     index = draw(st.integers(0, len(payload["OrderItems"]) - 1))
     item = payload["OrderItems"][index]
-    gross = Decimal(str(item["Price"])) * Decimal(str(item["Quantity"]))
+    price = item.get("Price", item.get("PriceWithoutTax"))
+    gross = Decimal(str(price)) * Decimal(str(item["Quantity"]))
     extra = Decimal(draw(st.integers(1, 10_000))) / 100
     item["DiscountAmount"] = money(cents(gross) + extra)
     case.path = f"OrderItems.{index}.DiscountAmount"
@@ -721,7 +749,9 @@ def resolve_repeats(cases, pool, single):
     """Point each repeat case at an earlier order (of the pool or batch)."""
     resolved = []
     for case in cases:
-        if case.repeat:
+        if case.refund and case.repeat:
+            case = _resolve_refund(case, pool[-500:] + resolved)
+        elif case.repeat:
             case = _resolve(case, pool[-500:] + resolved, single)
         resolved.append(case)
     return resolved
@@ -757,6 +787,105 @@ def _resolve(case, earlier_cases, single):
     return case
 
 
+def make_refund(sale, figures, refund_id, mode, factor=1):
+    """A refund returning ``factor`` times everything ``sale`` sold, paid
+    back in ``mode``: each item mirrors the sale's (same product, price and
+    discount), so Odoo's figures are the sale's, negated."""
+    items = []
+    for item in sale["OrderItems"]:
+        back = {
+            key: item[key]
+            for key in ("OdooItemID", "ItemName", "Price", "PriceWithoutTax")
+            if key in item
+        }
+        back["Quantity"] = -item["Quantity"] * factor
+        if item.get("DiscountAmount"):
+            back["DiscountAmount"] = item["DiscountAmount"] * factor
+        items.append(back)
+    total = -figures["total"] * factor
+    tax = -figures["tax"] * factor
+    payload = {
+        "OrderID": sale["OrderID"],
+        "OrderDate": sale["OrderDate"],
+        "OrderStatus": REFUND_STATUS,
+        "TaxPercent": 15.0,
+        "AmountTotal": money(total - tax),
+        "Tax": money(tax),
+        "GrandTotal": money(total),
+        "AmountPaid": money(total),
+        "OrderItems": items,
+        "CheckoutDetails": [{"PaymentMode": mode, "AmountPaid": money(total)}],
+    }
+    if refund_id is not None:
+        payload["RefundID"] = refund_id
+    refund_figures = {
+        "total": total,
+        "tax": tax,
+        "paid_by_mode": {mode: total},
+        "change": Decimal(0),
+        "lines": len(items),
+    }
+    return payload, refund_figures
+
+
+@st.composite
+def refund_case(draw, ctx):
+    """A refund of an earlier sale, chosen when the batch is posted
+    (:func:`resolve_repeats`); until then a refund of a sale never sent."""
+    variant = weighted(draw, {"full": 7, "over": 2, "unknown": 1})
+    refund_id = draw(st.one_of(st.none(), st.integers(1, 10**6).map(lambda n: f"R{n}")))
+    mode = draw(st.sampled_from([CASH, CARD]))
+    sale, figures = draw(valid_order(ctx, draw(fresh_order_id(ctx))))
+    payload, refund_figures = make_refund(sale, figures, refund_id, mode)
+    case = Case(
+        kind="refund:unknown",
+        payload=payload,
+        expect=422,
+        words="Original order",
+        figures=refund_figures,
+        refund="unknown",
+        sale_id=normalized_id(sale["OrderID"]),
+        refund_id=refund_id,
+        refund_mode=mode,
+    )
+    if variant != "unknown":
+        case.repeat, case.ref = variant, draw(st.integers(0, 2**20))
+    return case
+
+
+def _resolve_refund(case, earlier_cases):
+    sales = [
+        c
+        for c in earlier_cases
+        if c.expect == ACCEPT
+        and c.kind.startswith("valid:")
+        and isinstance(c.payload, dict)
+        and c.payload.get("OrderStatus") == VALID_STATUS
+    ]
+    if not sales:
+        case.repeat = None
+        return case  # stays the refund of a sale never sent
+    sale = sales[case.ref % len(sales)]
+    factor = 2 if case.repeat == "over" else 1
+    payload, figures = make_refund(
+        sale.payload, sale.figures, case.refund_id, case.refund_mode, factor
+    )
+    refund = copy.copy(case)
+    refund.payload, refund.figures = payload, figures
+    refund.kind, refund.refund, refund.repeat = (
+        f"refund:{case.repeat}",
+        case.repeat,
+        None,
+    )
+    refund.sale_id = normalized_id(sale.payload["OrderID"])
+    refund.sale_content = content_key(sale.payload)
+    if case.repeat == "over":
+        refund.expect, refund.words = 422, "Refund of more than was sold"
+    else:
+        refund.expect, refund.words = ACCEPT, None
+    return refund
+
+
 @st.composite
 def request_case(draw, ctx):
     """A single request broken before any order is read."""
@@ -788,8 +917,12 @@ def request_case(draw, ctx):
 
 @st.composite
 def case_strategy(draw, ctx):
-    kind = weighted(draw, {"valid": 50, "invalid": 30, "repeat": 14, "request": 3})
-    if kind == "valid":
+    kind = weighted(
+        draw, {"valid": 50, "invalid": 30, "repeat": 14, "request": 3, "refund": 8}
+    )
+    if kind == "refund":
+        case = draw(refund_case(ctx))
+    elif kind == "valid":
         case = draw(valid_case(ctx))
     elif kind == "invalid":
         case = draw(invalid_order(ctx, draw(fresh_order_id(ctx))))

@@ -178,3 +178,62 @@ def test_order_date_parsing():
 
 def test_order_id_normalization():
     assert schemas.normalize_order_id(2001) == schemas.normalize_order_id("2001 ")
+
+
+def refund(**changes):
+    payload = seed(
+        OrderStatus=106,
+        AmountTotal=-70.0,
+        Tax=-10.5,
+        GrandTotal=-80.5,
+        AmountPaid=-80.5,
+    )
+    payload["OrderItems"][0]["Quantity"] = -1
+    payload["CheckoutDetails"][0]["AmountPaid"] = -80.5
+    payload.update(changes)
+    return payload
+
+
+def test_refund_with_negative_figures_is_valid_and_keyed_apart_from_its_sale():
+    document, errors = schemas.validate_order(refund())
+    assert errors == {}
+    assert schemas.order_key(document) == "2001:refund"
+    document, __ = schemas.validate_order(refund(RefundID=" R-7 "))
+    assert schemas.order_key(document) == "2001:refund:R-7"
+    assert schemas.refund_origin("2001:refund:R-7") == "2001"
+    assert schemas.refund_origin("2001") is None
+
+
+def test_refund_with_positive_figures_refused_by_field():
+    payload = refund(AmountPaid=80.5)
+    payload["OrderItems"][0]["Quantity"] = 1
+    errors = schemas.validate_order(payload)[1]
+    assert "AmountPaid" in errors
+    assert "OrderItems.0.Quantity" in errors
+
+
+def test_sale_may_not_carry_a_refund_id_nor_an_order_id_marking_refunds():
+    assert "RefundID" in schemas.validate_order(seed(RefundID="R1"))[1]
+    assert "OrderID" in schemas.validate_order(seed(OrderID="7:refund"))[1]
+
+
+def test_later_generation_may_leave_out_tax_and_grand_total():
+    payload = seed()
+    del payload["Tax"], payload["GrandTotal"]
+    document, errors = schemas.validate_order(payload)
+    assert errors == {}
+    assert schemas.karage_total(document) is None
+    assert schemas.karage_total(schemas.validate_order(seed())[0]) == 80.5
+
+
+def test_price_without_tax_wins_and_percentage_discount_is_an_amount():
+    payload = seed()
+    payload["OrderItems"][0].update(
+        Price=80.5, PriceWithoutTax=70.0, Quantity=2, DiscountPercentage=10
+    )
+    del payload["OrderItems"][0]["DiscountAmount"]
+    document, errors = schemas.validate_order(payload)
+    assert errors == {}
+    item = document["OrderItems"][0]
+    assert schemas.unit_price(item) == 70.0
+    assert abs(schemas.line_discount(item) - 14.0) < 1e-9
