@@ -133,6 +133,18 @@ class ResConfigSettings(models.TransientModel):
                     _("Close Idle Sessions After cannot be negative.")
                 )
 
+    def set_values(self):
+        super().set_values()
+        # Odoo stores an integer setting of 0 as no value at all, which
+        # reads back as the default (Record Retention 0, "keep", would read
+        # 30): store the 0 itself
+        params = self.env["ir.config_parameter"].sudo()
+        for name, default in DEFAULTS.items():
+            field = f"karage_pos_{name}"
+            if isinstance(default, int) and field in self._fields:
+                if self[field] == 0:
+                    params.set_param(PARAM_PREFIX + name, "0")
+
     @api.model
     def _karage_setting(self, name):
         """Current value of one Karage setting, typed as its default."""

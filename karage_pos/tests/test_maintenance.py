@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from ..exceptions import KaragePosError
 from .common import KarageCase
@@ -55,3 +55,17 @@ class TestMaintenance(KarageCase):
         self.assertTrue(
             caught.exception.message.startswith("No open POS session found")
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSettings(TransactionCase):
+    def test_an_integer_setting_of_zero_is_kept_not_read_as_its_default(self):
+        Settings = self.env["res.config.settings"]
+        Settings.create(
+            {"karage_pos_retention_days": 0, "karage_pos_max_body_kb": 0}
+        ).execute()
+        self.assertEqual(Settings._karage_setting("retention_days"), 0)
+        self.assertEqual(Settings._karage_setting("max_body_kb"), 0)
+        self.assertEqual(Settings.create({}).karage_pos_retention_days, 0)
+        Settings.create({"karage_pos_retention_days": 12}).execute()
+        self.assertEqual(Settings._karage_setting("retention_days"), 12)
