@@ -59,13 +59,6 @@ class InternalError(KaragePosError):
         super().__init__(f"Internal error while creating order {order_id}")
 
 
-def error_envelope(message, details=None):
-    body = {"status": "error", "data": None, "error": message, "count": 0}
-    if details:
-        body["details"] = details
-    return body
-
-
 DATABASE_UNAVAILABLE = (
     "Service unavailable: Odoo cannot reach its database; the order was not "
     "recorded, send it again later"
@@ -90,7 +83,9 @@ class KarageHTTPError(HTTPException):
         super().__init__(description=message)
 
     def get_body(self, environ=None, scope=None):
-        return json.dumps(error_envelope(self.message, self.details))
+        from .services import answers
+
+        return json.dumps(answers.error(self.message, self.details))
 
     def get_headers(self, environ=None, scope=None):
         headers = [("Content-Type", "application/json")]

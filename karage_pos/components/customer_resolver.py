@@ -14,7 +14,7 @@ class KaragePosCustomerResolver(Component):
     _inherit = "karage.pos.base"
     _usage = "customer.resolver"
 
-    def partner(self, order):
+    def partner(self, document):
         """``(partner, named)``: ``named`` when the order names its customer.
 
         An unknown customer is refused (422) naming the field.
@@ -22,7 +22,7 @@ class KaragePosCustomerResolver(Component):
         company = self.env.company
         Partner = self.env["res.partner"]
         domain = [("company_id", "in", [company.id, False])]
-        partner_id = order.get("partner_id")
+        partner_id = document.get("partner_id")
         if partner_id:
             partner = Partner.search(domain + [("id", "=", partner_id)])
             if not partner:
@@ -32,7 +32,7 @@ class KaragePosCustomerResolver(Component):
                     details={"partner_id": [f"unknown customer {partner_id}"]},
                 )
             return partner, True
-        ref = (order.get("customer_ref") or "").strip()
+        ref = (document.get("customer_ref") or "").strip()
         if ref:
             partner = Partner.search(domain + [("ref", "=", ref)], limit=2)
             if len(partner) != 1:

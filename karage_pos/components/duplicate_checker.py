@@ -34,8 +34,8 @@ class KaragePosDuplicateChecker(Component):
             )
         )
 
-    def check(self, order):
-        key = order_key(order)
+    def check(self, document):
+        key = order_key(document)
         if self.existing_order(key):
             raise self.duplicate_error(key)
 

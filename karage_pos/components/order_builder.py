@@ -35,33 +35,33 @@ class KaragePosOrderBuilder(Component):
     _inherit = "karage.pos.base"
     _usage = "order.builder"
 
-    def build(self, order, session):
+    def build(self, document, session):
         config = session.config_id
         currency = session.currency_id
-        refund = is_refund(order)
-        partner, named = self.component(usage="customer.resolver").partner(order)
+        refund = is_refund(document)
+        partner, named = self.component(usage="customer.resolver").partner(document)
         sale = None
         if refund:
             matcher = self.component(usage="refund.matcher")
-            sale = matcher.sale(order, lock=True)
+            sale = matcher.sale(document, lock=True)
             # a refund goes back to the sale's customer unless it names one
             if not named and sale.partner_id:
                 partner = sale.partner_id
-        lines = self.lines(order, config, sale)
+        lines = self.lines(document, config, sale)
         total = currency.round(sum(line["price_subtotal_incl"] for line in lines))
         untaxed = currency.round(sum(line["price_subtotal"] for line in lines))
         tax = currency.round(total - untaxed)
         mapper = self.component(usage="payment.mapper")
-        payments = mapper.payments(order, config)
+        payments = mapper.payments(document, config)
         # credit is owed by a customer the order (or its sale) names
         mapper.check_customer(payments, partner if named else sale and sale.partner_id)
         paid = currency.round(sum(amount for __, amount in payments))
-        self._check_amounts(order, lines, total, tax, paid, currency)
+        self._check_amounts(document, lines, total, tax, paid, currency)
         change = 0.0 if refund else mapper.change(total, payments, currency)
         date_order = fields.Datetime.to_string(
-            self.component(usage="order.checker").utc_date(order["OrderDate"])
+            self.component(usage="order.checker").utc_date(document["OrderDate"])
         )
-        key = order_key(order)
+        key = order_key(document)
         return {
             "uuid": str(uuid.uuid5(UUID_NAMESPACE, f"{config.company_id.id}/{key}")),
             "session_id": session.id,
@@ -99,29 +99,32 @@ class KaragePosOrderBuilder(Component):
             return bool(sale.account_move) and bool(partner)
         return named and self.env.company.karage_pos_invoice_orders
 
-    def lines(self, order, config, sale=None):
+    def lines(self, document, config, sale=None):
         """The ``pos.order.line`` values of ``order`` (of a refund: matched
         to the lines of ``sale``)."""
         currency = config.currency_id
         if sale is None:
             return [
                 self._line(item, index, config, currency)
-                for index, item in enumerate(order["OrderItems"])
+                for index, item in enumerate(document["OrderItems"])
             ]
-        allocation = self.component(usage="refund.matcher").allocate(order, sale)
+        allocation = self.component(usage="refund.matcher").allocate(document, sale)
         return [
             self._line(item, index, config, currency, refunded=line, qty=-qty)
             for index, (item, parts) in enumerate(
-                zip(order["OrderItems"], allocation, strict=True)
+                zip(document["OrderItems"], allocation, strict=True)
             )
             for line, qty in parts
         ]
 
-    def total(self, order, config, sale=None):
+    def total(self, document, config, sale=None):
         """What Odoo will charge for ``order``, before creating anything."""
         currency = config.currency_id
         return currency.round(
-            sum(line["price_subtotal_incl"] for line in self.lines(order, config, sale))
+            sum(
+                line["price_subtotal_incl"]
+                for line in self.lines(document, config, sale)
+            )
         )
 
     def _line(self, item, index, config, currency, refunded=None, qty=None):
@@ -185,19 +188,19 @@ class KaragePosOrderBuilder(Component):
             values["refunded_orderline_id"] = refunded.id
         return values
 
-    def _check_amounts(self, order, lines, total, tax, paid, currency):
+    def _check_amounts(self, document, lines, total, tax, paid, currency):
         """Refuse what Odoo would not confirm.
 
         Karage's own total (GrandTotal, else AmountTotal + Tax) and tax must
         be Odoo's to the cent, when Karage sends them; the payments must
         cover the total (a refund pays back exactly its total).
         """
-        sent_total = karage_total(order)
-        sent_tax = order.get("Tax")
+        sent_total = karage_total(document)
+        sent_tax = document.get("Tax")
         mismatch = (
             sent_total is not None and currency.compare_amounts(sent_total, total)
         ) or (sent_tax is not None and currency.compare_amounts(sent_tax, tax))
-        if is_refund(order):
+        if is_refund(document):
             short = currency.compare_amounts(paid, total) != 0
         else:
             short = currency.compare_amounts(paid, total) < 0
@@ -208,13 +211,13 @@ class KaragePosOrderBuilder(Component):
             raise KaragePosError(
                 f"{NOT_PAID}: Karage sent {sent}, paid {paid:.2f}; Odoo computes "
                 f"total {total:.2f} (tax {tax:.2f}) from the products' taxes",
-                details=self._amount_details(order, lines, total, tax, paid),
+                details=self._amount_details(document, lines, total, tax, paid),
             )
         for line in lines:
             line.pop("_karage")
 
-    def _amount_details(self, order, lines, total, tax, paid):
-        tax_percent = order.get("TaxPercent") or 0.0
+    def _amount_details(self, document, lines, total, tax, paid):
+        tax_percent = document.get("TaxPercent") or 0.0
         details = []
         for index, line in enumerate(lines):
             item = line["_karage"]["item"]
@@ -245,8 +248,8 @@ class KaragePosOrderBuilder(Component):
             )
         return {
             "karage": {
-                "total": karage_total(order),
-                "tax": order.get("Tax"),
+                "total": karage_total(document),
+                "tax": document.get("Tax"),
                 "paid": paid,
             },
             "odoo": {"total": total, "tax": tax},

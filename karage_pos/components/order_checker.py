@@ -33,44 +33,46 @@ class KaragePosOrderChecker(Component):
     _inherit = "karage.pos.base"
     _usage = "order.checker"
 
-    def check(self, order):
+    def check(self, document):
         errors = {}
-        errors.update(self._line_count_errors(order))
-        errors.update(self._date_errors(order))
-        errors.update(self._quantity_errors(order))
-        errors.update(self._cent_errors(order))
+        errors.update(self._line_count_errors(document))
+        errors.update(self._date_errors(document))
+        errors.update(self._quantity_errors(document))
+        errors.update(self._cent_errors(document))
         if errors:
             raise InvalidPayload(
                 "Invalid payload: "
                 + "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(errors.items())),
                 details=errors,
             )
-        self.component(usage="customer.resolver").partner(order)
-        sale = self._refunded_sale(order) if is_refund(order) else None
-        total = karage_total(order)
+        self.component(usage="customer.resolver").partner(document)
+        sale = self._refunded_sale(document) if is_refund(document) else None
+        total = karage_total(document)
         if total is None:
-            total = self._odoo_total(order, sale)
-        self.component(usage="payment.mapper").check_change(order, total)
+            total = self._odoo_total(document, sale)
+        self.component(usage="payment.mapper").check_change(document, total)
 
-    def _refunded_sale(self, order):
+    def _refunded_sale(self, document):
         """The sale a refund refunds, its items checked against the sale's
         lines; ``None`` while the sale waits in the queue (its job checks
         the refund once the sale exists)."""
         try:
-            return self.component(usage="refund.matcher").check(order, order_key(order))
+            return self.component(usage="refund.matcher").check(
+                document, order_key(document)
+            )
         except RetryLater:
             return None
 
-    def _odoo_total(self, order, sale):
+    def _odoo_total(self, document, sale):
         """What Odoo will charge for an order that sends no total of its
         own: its payments are checked against it. ``None`` when it cannot be
         known yet (an unknown product, a sale still queued): the order's
         creation checks it."""
-        if is_refund(order) and sale is None:
+        if is_refund(document) and sale is None:
             return None
         try:
-            config = self.component(usage="session.provider").config(order)
-            return self.component(usage="order.builder").total(order, config, sale)
+            config = self.component(usage="session.provider").config(document)
+            return self.component(usage="order.builder").total(document, config, sale)
         except KaragePosError:
             return None
 
@@ -102,8 +104,8 @@ class KaragePosOrderChecker(Component):
         ahead = Settings._karage_setting("order_date_max_days_ahead")
         return earliest, fields.Datetime.now() + timedelta(days=max(ahead, 0))
 
-    def _date_errors(self, order):
-        moment = self.utc_date(order["OrderDate"])
+    def _date_errors(self, document):
+        moment = self.utc_date(document["OrderDate"])
         earliest, latest = self.date_window()
         if moment is None or not earliest <= moment <= latest:
             return {
@@ -117,9 +119,9 @@ class KaragePosOrderChecker(Component):
 
     # lines --------------------------------------------------------------------
 
-    def _line_count_errors(self, order):
+    def _line_count_errors(self, document):
         limit = self.env["res.config.settings"]._karage_setting("max_order_lines")
-        count = len(order["OrderItems"])
+        count = len(document["OrderItems"])
         if limit > 0 and count > limit:
             return {
                 "OrderItems": [
@@ -129,12 +131,12 @@ class KaragePosOrderChecker(Component):
             }
         return {}
 
-    def _quantity_errors(self, order):
+    def _quantity_errors(self, document):
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         step = 10**-digits
         resolver = self.component(usage="product.resolver")
         errors = {}
-        for index, item in enumerate(order["OrderItems"]):
+        for index, item in enumerate(document["OrderItems"]):
             qty = item["Quantity"]
             field = f"OrderItems.{index}.Quantity"
             if not _is_multiple(qty, step):
@@ -166,16 +168,16 @@ class KaragePosOrderChecker(Component):
 
     # payments -----------------------------------------------------------------
 
-    def _cent_errors(self, order):
+    def _cent_errors(self, document):
         """Figures Odoo books (payments) or compares to the cent (totals)
         must be whole cents: 80.501 would be accepted as 80.50."""
         currency = self.env.company.currency_id
         figures = [
-            (field, order.get(field))
+            (field, document.get(field))
             for field in ("AmountPaid", "AmountTotal", "Tax", "GrandTotal")
         ] + [
             (f"CheckoutDetails.{index}.AmountPaid", detail["AmountPaid"])
-            for index, detail in enumerate(order["CheckoutDetails"])
+            for index, detail in enumerate(document["CheckoutDetails"])
         ]
         return {
             field: [

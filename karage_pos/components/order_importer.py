@@ -24,26 +24,29 @@ class KaragePosOrderImporter(Component):
     _inherit = "karage.pos.base"
     _usage = "order.importer"
 
-    def check(self, order):
+    def check(self, document):
         """Everything decided before an order is accepted (both modes)."""
         # a branch the key's user may not send to is refused first (403)
-        self.component(usage="session.provider").branch(order)
-        self.component(usage="status.checker").check(order)
-        self.component(usage="order.checker").check(order)
-        self.component(usage="duplicate.checker").check(order)
+        self.component(usage="session.provider").branch(document)
+        self.component(usage="status.checker").check(document)
+        # an order sent again is a duplicate, whatever the checks that
+        # depend on what it changed (a refund again is not "more than was
+        # sold") or on time (a retried order's date leaving the window)
+        self.component(usage="duplicate.checker").check(document)
+        self.component(usage="order.checker").check(document)
 
-    def run(self, order):
+    def run(self, document):
         """Create the paid ``pos.order`` of ``order`` (a validated payload)."""
-        self.check(order)
-        return self.create_accepted(order)
+        self.check(document)
+        return self.create_accepted(document)
 
-    def create_accepted(self, order):
+    def create_accepted(self, document):
         """Create the order of an accepted payload (its checks passed)."""
         try:
             with self.env.cr.savepoint():
                 provider = self.component(usage="session.provider")
-                session = provider.session(provider.config(order))
-                values = self.component(usage="order.builder").build(order, session)
+                session = provider.session(provider.config(document))
+                values = self.component(usage="order.builder").build(document, session)
                 pos_order = self.component(usage="order.creator").create_order(values)
                 provider.hold(session)
                 return pos_order
@@ -51,7 +54,7 @@ class KaragePosOrderImporter(Component):
             if "external_order_unique" in str(error):
                 # a concurrent request created the same OrderID first
                 raise self.component(usage="duplicate.checker").duplicate_error(
-                    order_key(order)
+                    order_key(document)
                 ) from error
             raise
         except AccessError as error:

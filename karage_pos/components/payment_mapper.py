@@ -60,12 +60,12 @@ class KaragePosPaymentMapper(Component):
             raise KaragePosError(f"Journal not found for payment method {method.name}")
         return method
 
-    def payments(self, order, config):
+    def payments(self, document, config):
         """``[(payment method, amount)]`` of the order's checkout details."""
         currency = config.currency_id
         return [
             (self.method_for(detail["PaymentMode"], config), currency.round(amount))
-            for detail in order["CheckoutDetails"]
+            for detail in document["CheckoutDetails"]
             if (amount := detail["AmountPaid"])
         ]
 
@@ -108,7 +108,7 @@ class KaragePosPaymentMapper(Component):
                 details={"partner_id": ["required with a credit payment"]},
             )
 
-    def check_change(self, order, total=None):
+    def check_change(self, document, total=None):
         """The payments against the order's total, before acceptance.
 
         ``total`` is Karage's own (GrandTotal, AmountTotal + Tax), else what
@@ -120,8 +120,8 @@ class KaragePosPaymentMapper(Component):
         operator to fix.
         """
         currency = self.env.company.currency_id
-        paid = currency.round(sum(d["AmountPaid"] for d in order["CheckoutDetails"]))
-        refund = is_refund(order)
+        paid = currency.round(sum(d["AmountPaid"] for d in document["CheckoutDetails"]))
+        refund = is_refund(document)
         if total is not None:
             total = currency.round(total)
             compared = currency.compare_amounts(paid, total)
@@ -134,15 +134,15 @@ class KaragePosPaymentMapper(Component):
                     details={"total": total, "paid": paid},
                 )
         try:
-            config = self.component(usage="session.provider").config(order)
-            payments = self.payments(order, config)
+            config = self.component(usage="session.provider").config(document)
+            payments = self.payments(document, config)
         except KaragePosError:
             return
         if refund:
             # owed to the sale's customer, paid back exactly: checked when
             # the refund is made
             return
-        __, named = self.component(usage="customer.resolver").partner(order)
+        __, named = self.component(usage="customer.resolver").partner(document)
         self.check_customer(payments, named)
         if total is not None:
             self.change(total, payments, config.currency_id)

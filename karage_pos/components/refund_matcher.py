@@ -22,9 +22,9 @@ class KaragePosRefundMatcher(Component):
     _inherit = "karage.pos.base"
     _usage = "refund.matcher"
 
-    def sale(self, order, lock=False):
+    def sale(self, document, lock=False):
         """The refunded sale; ``lock`` serializes the refunds of one sale."""
-        origin = normalize_order_id(order["OrderID"])
+        origin = normalize_order_id(document["OrderID"])
         sale = self.component(usage="duplicate.checker").existing_order(origin)
         if not sale:
             if self._sale_pending(origin):
@@ -60,7 +60,7 @@ class KaragePosRefundMatcher(Component):
         created yet, other than ``key`` (queue addon)."""
         return []
 
-    def check(self, order, key):
+    def check(self, document, key):
         """Refuse at the door what the refund's creation would refuse.
 
         Counts what earlier refunds returned, created or still queued,
@@ -68,10 +68,10 @@ class KaragePosRefundMatcher(Component):
         Serializes the refunds of one sale. Returns the sale, ``None`` when
         it is still queued.
         """
-        origin = normalize_order_id(order["OrderID"])
+        origin = normalize_order_id(document["OrderID"])
         prior = self._pending_refunds(origin, key)
         try:
-            sale = self.sale(order, lock=True)
+            sale = self.sale(document, lock=True)
         except RetryLater:
             document = self._pending_sale(origin)
             if not document:
@@ -79,13 +79,13 @@ class KaragePosRefundMatcher(Component):
             sale, rows = None, self._document_rows(document)
         else:
             rows = self._sale_rows(sale)
-        self._allocate(order, rows, origin, prior)
+        self._allocate(document, rows, origin, prior)
         return sale
 
-    def allocate(self, order, sale):
+    def allocate(self, document, sale):
         """``[[(sale line, quantity returned)]]``, one list per item."""
-        origin = normalize_order_id(order["OrderID"])
-        return self._allocate(order, self._sale_rows(sale), origin)
+        origin = normalize_order_id(document["OrderID"])
+        return self._allocate(document, self._sale_rows(sale), origin)
 
     @staticmethod
     def _sale_rows(sale):
@@ -107,7 +107,7 @@ class KaragePosRefundMatcher(Component):
             rows.append((None, product, item["Quantity"]))
         return rows
 
-    def _allocate(self, order, rows, origin, prior=()):
+    def _allocate(self, document, rows, origin, prior=()):
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         remaining = [qty for __, __, qty in rows]
         for document in prior:
@@ -115,11 +115,11 @@ class KaragePosRefundMatcher(Component):
                 self._take(document, rows, remaining, origin, digits)
             except KaragePosError:
                 continue  # refused when its own job runs
-        return self._take(order, rows, remaining, origin, digits)
+        return self._take(document, rows, remaining, origin, digits)
 
-    def _take(self, order, rows, remaining, origin, digits):
+    def _take(self, document, rows, remaining, origin, digits):
         allocation = []
-        for index, item in enumerate(order["OrderItems"]):
+        for index, item in enumerate(document["OrderItems"]):
             candidates = self._rows_of(item, rows)
             field = f"OrderItems.{index}"
             if not candidates:

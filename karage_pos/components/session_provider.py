@@ -25,18 +25,18 @@ class KaragePosSessionProvider(Component):
     _inherit = "karage.pos.base"
     _usage = "session.provider"
 
-    def config(self, order=None):
+    def config(self, document=None):
         """The POS configuration (branch) that records ``order``.
 
         See :meth:`branch`; a configuration without payment methods cannot
         record an order.
         """
-        config = self.branch(order)
+        config = self.branch(document)
         if not config.payment_method_ids:
             raise KaragePosError("No payment methods configured")
         return config
 
-    def branch(self, order=None):
+    def branch(self, document=None):
         """The POS configuration ``order`` is sent to, checked at the door.
 
         The order's ``pos_config_id`` (an active configuration of the current
@@ -54,7 +54,7 @@ class KaragePosSessionProvider(Component):
         bound = self.env.user.sudo().karage_pos_config_ids.filtered(
             lambda c: c.company_id == company
         )
-        config_id = (order or {}).get("pos_config_id")
+        config_id = (document or {}).get("pos_config_id")
         if config_id:
             config = self.env["pos.config"].search(
                 [("id", "=", config_id), ("company_id", "=", company.id)]

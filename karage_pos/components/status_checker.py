@@ -12,8 +12,8 @@ class KaragePosStatusChecker(Component):
     _inherit = "karage.pos.base"
     _usage = "status.checker"
 
-    def check(self, order):
-        status = str(order["OrderStatus"])
+    def check(self, document):
+        status = str(document["OrderStatus"])
         allowed = self.env["res.config.settings"]._karage_valid_statuses()
         if status not in allowed:
             raise KaragePosError(

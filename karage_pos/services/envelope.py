@@ -18,29 +18,6 @@ from odoo.addons.base_rest.tools import cerberus_to_json
 from ..controllers.dispatcher import BODY_ENVIRON
 from ..exceptions import RETRY_AFTER
 
-ERROR_STATUSES = {
-    "400": "Invalid payload (field-level reasons in details)",
-    "401": "Missing, invalid, expired or revoked API key",
-    "403": "The API key's user has no Point of Sale rights, or may not send "
-    "to this POS configuration (pos_config_id)",
-    "409": "Duplicate order, or Idempotency-Key still processing",
-    "413": "Request body larger than the Maximum Body Size setting",
-    "415": "Not a JSON body, or an unknown charset",
-    "422": "Refused by business rules (status, product, payment, amounts)",
-    "503": "Try again later (Retry-After): database unavailable, session closing",
-}
-
-ERROR_ENVELOPE = {
-    "type": "object",
-    "properties": {
-        "status": {"type": "string", "enum": ["error"]},
-        "data": {"nullable": True},
-        "error": {"type": "string"},
-        "count": {"type": "integer"},
-        "details": {"type": "object"},
-    },
-}
-
 
 def json_schema(schema):
     """cerberus_to_json, with ``type: [a, b]`` rendered as ``oneOf``."""
@@ -108,11 +85,11 @@ class KaragePayload(restapi.RestMethodParam):
 
 
 class KarageEnvelope(restapi.RestMethodParam):
-    """Answer ``(status, body)`` as JSON with that HTTP status."""
+    """Answer ``(status, body)`` as JSON with that HTTP status; document
+    ``responses`` (see :mod:`.openapi`)."""
 
-    def __init__(self, success_status="200", success_description="Processed"):
-        self._success_status = success_status
-        self._success_description = success_description
+    def __init__(self, responses):
+        self._responses = responses
 
     def from_params(self, service, params):
         raise NotImplementedError
@@ -132,15 +109,4 @@ class KarageEnvelope(restapi.RestMethodParam):
         return {"type": "object"}
 
     def to_openapi_responses(self, service, spec):
-        responses = {
-            self._success_status: {
-                "description": self._success_description,
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            }
-        }
-        for code, description in ERROR_STATUSES.items():
-            responses[code] = {
-                "description": description,
-                "content": {"application/json": {"schema": ERROR_ENVELOPE}},
-            }
-        return responses
+        return copy.deepcopy(self._responses)

@@ -14,7 +14,6 @@ from ..exceptions import (
     InvalidPayload,
     KaragePosError,
     OrderBusy,
-    error_envelope,
 )
 from ..models.karage_pos_idempotency import request_fingerprint
 from ..schemas import (
@@ -27,6 +26,7 @@ from ..schemas import (
     order_key,
     validate_order,
 )
+from . import answers, openapi
 from .envelope import KarageEnvelope, KaragePayload
 from .examples import BULK_EXAMPLES, ORDER_EXAMPLES
 
@@ -50,15 +50,6 @@ def _loggable(payload):
     )
 
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-API_KEY_SCHEME = {
-    "type": "apiKey",
-    "in": "header",
-    "name": "X-API-KEY",
-    "description": "An Odoo user API key (Preferences → Account Security).",
-}
-
-
 class KaragePosOrderService(Component):
     """Karage POS webhook: completed sales become paid POS orders.
 
@@ -76,7 +67,7 @@ class KaragePosOrderService(Component):
     @restapi.method(
         [(["/pos-order"], "POST")],
         input_param=KaragePayload(ORDER_SCHEMA, ORDER_EXAMPLES),
-        output_param=KarageEnvelope(),
+        output_param=KarageEnvelope(openapi.ORDER_RESPONSES),
     )
     def receive(self, payload):
         """Create one paid POS order from one Karage sale."""
@@ -85,7 +76,7 @@ class KaragePosOrderService(Component):
     @restapi.method(
         [(["/pos-order/bulk"], "POST")],
         input_param=KaragePayload(BULK_SCHEMA, BULK_EXAMPLES),
-        output_param=KarageEnvelope(),
+        output_param=KarageEnvelope(openapi.BULK_RESPONSES),
     )
     def receive_bulk(self, payload):
         """Create many orders; each order succeeds or fails on its own.
@@ -115,19 +106,7 @@ class KaragePosOrderService(Component):
                 details={"orders": [f"at most {limit} orders"]},
             )
         results = self._bulk_results(self._with_shared_fields(payload, orders))
-        succeeded = sum(1 for result in results if result["status"] == "success")
-        failed = len(results) - succeeded
-        return self._bulk_http_status, {
-            "status": "success",
-            "message": f"Processed {len(results)} orders: {succeeded} succeeded, "
-            f"{failed} failed",
-            "data": {
-                "total": len(results),
-                "succeeded": succeeded,
-                "failed": failed,
-                "results": results,
-            },
-        }
+        return self._bulk_http_status, answers.bulk(results)
 
     @staticmethod
     def _with_shared_fields(payload, orders):
@@ -258,13 +237,21 @@ class KaragePosOrderService(Component):
             )
 
     def _karage_accept(self, document, endpoint, started):
-        """Accept one claimed order: create it (the queue addon enqueues it).
+        """Accept one claimed order: its checks, then :meth:`_karage_process`.
 
         :returns: ``(status, body)``; raise :class:`KaragePosError` to refuse
         """
         with self.env["karage.pos.collection"].work_on("pos.order") as work:
-            pos_order = work.component(usage="order.importer").run(document)
-        body = pos_order._karage_success_envelope(document["OrderID"])
+            # everything the sender must fix is refused here (both modes)
+            work.component(usage="order.importer").check(document)
+        return self._karage_process(document, endpoint, started)
+
+    def _karage_process(self, document, endpoint, started):
+        """Create the order of an accepted document (the queue addon
+        enqueues it instead)."""
+        with self.env["karage.pos.collection"].work_on("pos.order") as work:
+            pos_order = work.component(usage="order.importer").create_accepted(document)
+        body = answers.order_success(pos_order, document["OrderID"])
         self._log(
             endpoint, document, 200, body, started, order_key(document), pos_order
         )
@@ -325,7 +312,7 @@ class KaragePosOrderService(Component):
         """Log and answer a refusal of one order or of the whole request."""
         if error.status >= 500 or isinstance(error, OrderBusy):
             self._karage_transient = True
-        body = error_envelope(error.message, error.details)
+        body = answers.error(error.message, error.details)
         self._log(
             endpoint, _loggable(payload), error.status, body, started, order_id, None
         )
@@ -349,20 +336,4 @@ class KaragePosOrderService(Component):
         )
 
     def to_openapi(self, **params):
-        spec = super().to_openapi(**params)
-        components = spec.setdefault("components", {})
-        components.setdefault("securitySchemes", {})["ApiKeyAuth"] = API_KEY_SCHEME
-        for path_item in spec.get("paths", {}).values():
-            for method, operation in path_item.items():
-                if method not in HTTP_METHODS:
-                    continue
-                operation["security"] = [{"ApiKeyAuth": []}]
-                operation.setdefault("parameters", []).append(
-                    {
-                        "name": "Idempotency-Key",
-                        "in": "header",
-                        "required": False,
-                        "schema": {"type": "string", "maxLength": 255},
-                    }
-                )
-        return spec
+        return openapi.complete(super().to_openapi(**params))

@@ -5,8 +5,12 @@ import json
 from pathlib import Path
 
 from odoo import Command
+from odoo.tests import HttpCase
 
 from odoo.addons.component.tests.common import TransactionComponentCase
+
+SINGLE = "/api/v1/webhook/pos-order"
+BULK = f"{SINGLE}/bulk"
 
 # the single order example of the setup guide
 SEED_PAYLOAD = json.loads(
@@ -130,3 +134,47 @@ class KarageCase(TransactionComponentCase, KarageDataMixin):
         env = self.env(user=user or self.pos_user)
         with env["karage.pos.collection"].work_on("pos.order") as work:
             return work.component(usage="order.importer").run(document)
+
+
+class KarageHttpCase(HttpCase, KarageDataMixin):
+    """Talks to the webhook over HTTP as Karage does, with the integration
+    user's API key."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_karage_data()
+        cls.key = cls._key(cls.pos_user)
+
+    @classmethod
+    def _key(cls, user, expiration=False):
+        return (
+            cls.env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate(None, "Karage test", expiration)
+        )
+
+    def send(self, path, data, headers=None, key=None):
+        """POST ``data`` (JSON-encoded unless text or bytes); the response.
+
+        ``key=False`` sends no ``X-API-KEY``.
+        """
+        all_headers = {"Content-Type": "application/json"}
+        if key is not False:
+            all_headers["X-API-KEY"] = key or self.key
+        all_headers.update(headers or {})
+        if not isinstance(data, str | bytes):
+            data = json.dumps(data)
+        return self.url_open(path, data=data, headers=all_headers)
+
+    def post(self, path, body, key=None, headers=None, raw=None):
+        """POST ``body`` (or the text ``raw``): ``(status, JSON answer)``."""
+        response = self.send(path, raw if raw is not None else body, headers, key)
+        return response.status_code, response.json()
+
+    def get(self, path, key=None):
+        response = self.opener.get(
+            self.base_url() + path, headers={"X-API-KEY": key or self.key}, timeout=12
+        )
+        return response.status_code, response.json()

@@ -1,15 +1,10 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
-
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .common import KarageCase, KarageDataMixin
-
-SINGLE = "/api/v1/webhook/pos-order"
-BULK = "/api/v1/webhook/pos-order/bulk"
+from .common import BULK, SINGLE, KarageCase, KarageDataMixin, KarageHttpCase
 
 
 class BranchDataMixin(KarageDataMixin):
@@ -18,7 +13,6 @@ class BranchDataMixin(KarageDataMixin):
 
     @classmethod
     def setup_branch_data(cls):
-        cls.setup_karage_data()
         cls.north = cls._branch("Karage North", "KNO")
         cls.south = cls._branch("Karage South", "KSO")
         cls.north_user = cls.env["res.users"].create(
@@ -41,33 +35,12 @@ class BranchDataMixin(KarageDataMixin):
 
 
 @tagged("post_install", "-at_install")
-class TestBranchesHttp(HttpCase, BranchDataMixin):
+class TestBranchesHttp(KarageHttpCase, BranchDataMixin):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_branch_data()
-        cls.key = cls._key(cls.pos_user)
         cls.north_key = cls._key(cls.north_user)
-
-    @classmethod
-    def _key(cls, user):
-        return (
-            cls.env["res.users.apikeys"]
-            .with_user(user)
-            .sudo()
-            ._generate(None, "Karage branch test", False)
-        )
-
-    def post(self, path, body, key=None):
-        response = self.url_open(
-            path,
-            data=json.dumps(body),
-            headers={
-                "Content-Type": "application/json",
-                "X-API-KEY": key or self.key,
-            },
-        )
-        return response.status_code, response.json()
 
     def logs_of(self, order_id):
         return self.env["karage.pos.webhook.log"].search(

@@ -7,38 +7,13 @@ import json
 from datetime import datetime, timedelta
 from unittest import mock
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .common import KarageDataMixin
-
-SINGLE = "/api/v1/webhook/pos-order"
-BULK = "/api/v1/webhook/pos-order/bulk"
+from .common import BULK, SINGLE, KarageHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestHardeningHttp(HttpCase, KarageDataMixin):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_karage_data()
-        cls.key = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.pos_user)
-            .sudo()
-            ._generate(None, "Karage test", False)
-        )
-
-    def send(self, path, data, headers=None):
-        all_headers = {"Content-Type": "application/json", "X-API-KEY": self.key}
-        all_headers.update(headers or {})
-        if not isinstance(data, str | bytes):
-            data = json.dumps(data)
-        return self.url_open(path, data=data, headers=all_headers)
-
-    def post(self, path, body, headers=None):
-        response = self.send(path, body, headers)
-        return response.status_code, response.json()
-
+class TestHardeningHttp(KarageHttpCase):
     def assertRefused(self, code, body, status, field):
         self.assertEqual(code, status, body)
         self.assertEqual(body["status"], "error")

@@ -6,40 +6,13 @@ from unittest import mock
 
 import psycopg2
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .common import KarageDataMixin
-
-SINGLE = "/api/v1/webhook/pos-order"
-BULK = "/api/v1/webhook/pos-order/bulk"
+from .common import BULK, SEED_PAYLOAD, SINGLE, KarageHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestWebhookHttp(HttpCase, KarageDataMixin):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_karage_data()
-        cls.key = cls._key(cls.pos_user)
-
-    @classmethod
-    def _key(cls, user, expiration=False):
-        return (
-            cls.env["res.users.apikeys"]
-            .with_user(user)
-            .sudo()
-            ._generate(None, "Karage test", expiration)
-        )
-
-    def post(self, path, body, key=None, headers=None, raw=None):
-        all_headers = {"Content-Type": "application/json"}
-        if key is not False:
-            all_headers["X-API-KEY"] = key or self.key
-        all_headers.update(headers or {})
-        data = raw if raw is not None else json.dumps(body)
-        response = self.url_open(path, data=data, headers=all_headers)
-        return response.status_code, response.json()
-
+class TestWebhookHttp(KarageHttpCase):
     # authentication ---------------------------------------------------
 
     def test_missing_key_is_401(self):
@@ -337,6 +310,32 @@ class TestWebhookHttp(HttpCase, KarageDataMixin):
         body = spec["paths"]["/pos-order"]["post"]["requestBody"]
         schema = body["content"]["application/json"]["schema"]
         self.assertIn("OrderID", schema["required"])
+
+    def test_openapi_tells_a_sender_every_answer_and_shows_the_seed_example(self):
+        spec = self.url_open("/api-docs/api/v1/webhook.json").json()
+        self.assertEqual(spec["info"]["title"], "Karage POS webhook")
+        texts = [spec["info"]["description"]] + [
+            operation.get("description", "") + operation["summary"]
+            for path in spec["paths"].values()
+            for operation in path.values()
+        ]
+        for text in texts:
+            # indented lines would show as a code block; no reStructuredText
+            self.assertFalse(
+                [line for line in text.splitlines() if line.startswith("    ")], text
+            )
+            self.assertNotIn("``", text)
+        post = spec["paths"]["/pos-order"]["post"]
+        examples = post["requestBody"]["content"]["application/json"]["examples"]
+        self.assertEqual(examples["first_generation"]["value"], SEED_PAYLOAD)
+        self.assertEqual(
+            set(post["responses"]),
+            {"200", "202", "400", "401", "403", "409", "413", "415", "422", "503"},
+        )
+        error = post["responses"]["400"]["content"]["application/json"]["schema"]
+        self.assertIn("details", error["properties"])
+        accepted = post["responses"]["202"]["content"]["application/json"]["schema"]
+        self.assertIn("status_url", accepted["properties"]["data"]["properties"])
 
     def test_idempotency_key_with_malformed_order_id_is_400(self):
         payload = self.payload(OrderID={"not": "an id"})

@@ -22,6 +22,7 @@ from odoo.addons.karage_pos.schemas import (
     order_key,
     validate_order,
 )
+from odoo.addons.karage_pos.services import answers
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
 _logger = logging.getLogger(__name__)
@@ -68,13 +69,12 @@ class KaragePosWebhookLog(models.Model):
 
     # enqueueing ---------------------------------------------------------
 
-    def _karage_enqueue(self, bulk=False, response=None):
+    def _karage_enqueue(self, bulk=False):
         """Enqueue the job of this accepted order; return the ``Job``.
 
         The identity key keeps one waiting job per order: the same OrderID
-        accepted again while its job waits is not enqueued twice. The job
-        link is written in one write with ``response`` (a callable taking
-        the job and returning the answer to store), when given.
+        accepted again while its job waits is not enqueued twice (queue_job
+        then hands back the waiting job's record).
         """
         self.ensure_one()
         channel = "root.karage_pos.bulk" if bulk else "root.karage_pos"
@@ -96,25 +96,20 @@ class KaragePosWebhookLog(models.Model):
             )
             ._karage_process_job()
         )
-        # an order already waiting: with_delay hands back its queue.job
-        if isinstance(job, models.BaseModel):
-            record = job
-        else:
-            # Job.store() inserted the row (none when tests trap jobs): its
-            # id by the indexed uuid in one query, not Job.db_record()'s
-            # full search and browse
-            self.env.cr.execute("SELECT id FROM queue_job WHERE uuid = %s", [job.uuid])
-            record = self.env["queue.job"].browse(
-                [row[0] for row in self.env.cr.fetchall()]
-            )
+        return job
+
+    def _karage_link_job(self, job, answer=None):
+        """Link the enqueued ``job`` (and store the 202 ``answer``), in one
+        write."""
+        self.ensure_one()
+        record = job if isinstance(job, models.BaseModel) else job.db_record()
         values = {
             "job_id": record.id,
             "payload_hash": content_fingerprint(json.loads(self.payload)),
         }
-        if response:
-            values["response"] = self._karage_json(response(job))
+        if answer is not None:
+            values["response"] = self._karage_json(answer)
         self.sudo().write(values)
-        return job
 
     # the job -------------------------------------------------------------
 
@@ -212,7 +207,7 @@ class KaragePosWebhookLog(models.Model):
         )
 
     def _karage_link_order(self, order):
-        body = order._karage_success_envelope(self.external_order_id)
+        body = answers.order_success(order, self.external_order_id)
         # the logs of the same order that shared this job are done too
         sharing = (
             self.search([("job_id", "=", self.job_id.id), ("pos_order_id", "=", False)])
@@ -262,5 +257,7 @@ class KaragePosWebhookLog(models.Model):
                 if job.state in ("failed", "cancelled", "done"):
                     job.requeue()
             else:
-                log._karage_enqueue(bulk=log.endpoint.endswith("bulk"))
+                log._karage_link_job(
+                    log._karage_enqueue(bulk=log.endpoint.endswith("bulk"))
+                )
         return True

@@ -4,8 +4,8 @@ from odoo.tools import str2bool
 
 from odoo.addons.base_rest import restapi
 from odoo.addons.component.core import Component
-from odoo.addons.karage_pos.exceptions import error_envelope
-from odoo.addons.karage_pos.schemas import order_key
+from odoo.addons.karage_pos.schemas import is_refund, order_key
+from odoo.addons.karage_pos.services import answers, openapi
 from odoo.addons.karage_pos.services.envelope import KarageEnvelope
 
 STATUS_BY_JOB_STATE = {
@@ -35,7 +35,7 @@ class KaragePosOrderService(Component):
 
     @restapi.method(
         [(["/pos-order/<string:order_id>"], "GET")],
-        output_param=KarageEnvelope(success_description="State of the order"),
+        output_param=KarageEnvelope(openapi.STATUS_RESPONSES),
     )
     def status(self, order_id):
         """Where a Karage order stands: queued, processing, done or failed."""
@@ -59,7 +59,7 @@ class KaragePosOrderService(Component):
         if order:
             state, error = "done", None
         elif not log:
-            return 404, error_envelope(f"Order {order_id} not found")
+            return 404, answers.error(f"Order {order_id} not found")
         elif log.job_id:
             state = STATUS_BY_JOB_STATE[log.job_id.state]
             error = log.job_id.exc_message if state == "failed" else None
@@ -67,14 +67,16 @@ class KaragePosOrderService(Component):
             state, error = "failed", log.error
         data = {"external_order_id": order_id, "state": state, "error": error}
         if order:
-            data["order"] = order._karage_response_data(order_id)
+            data["order"] = answers.order_data(order, order_id)
         if log.job_id:
             data["job_uuid"] = log.job_id.uuid
-        return 200, {"status": "success", "data": data, "error": None, "count": 1}
+        return 200, answers.success(data)
 
     # acceptance ------------------------------------------------------------
 
-    def _karage_async(self, endpoint):
+    def _karage_should_queue(self, endpoint):
+        """Bulk orders are always queued; single ones unless the setting
+        keeps them synchronous."""
         if endpoint.endswith("bulk"):
             return True
         sync = (
@@ -94,31 +96,21 @@ class KaragePosOrderService(Component):
         finally:
             self._karage_batch = None
 
-    def _karage_accept(self, document, endpoint, started):
-        if not self._karage_async(endpoint):
-            return super()._karage_accept(document, endpoint, started)
-        order_id = document["OrderID"]
+    def _karage_process(self, document, endpoint, started):
+        """Log the accepted order and enqueue its job: a 202 means the order
+        is durably queued (its checks ran in :meth:`_karage_accept`)."""
+        if not self._karage_should_queue(endpoint):
+            return super()._karage_process(document, endpoint, started)
         key = order_key(document)
-        # everything the sender must fix is refused here, before the 202
-        with self.env["karage.pos.collection"].work_on("pos.order") as work:
-            work.component(usage="order.importer").check(document)
         log = self._log(endpoint, document, 202, {}, started, key, None)
         if self._karage_batch:
             log = log.with_context(job_batch=self._karage_batch)
+        job = log._karage_enqueue(bulk=endpoint.endswith("bulk"))
         host_url = self.request.httprequest.host_url.rstrip("/")
-
-        def accepted(job):
-            return {
-                "status": "success",
-                "data": {
-                    "external_order_id": order_id,
-                    "state": "queued",
-                    "job_uuid": job.uuid,
-                    "status_url": f"{host_url}/api/v1/webhook/pos-order/{key}",
-                },
-                "error": None,
-                "count": 1,
-            }
-
-        job = log._karage_enqueue(bulk=endpoint.endswith("bulk"), response=accepted)
-        return 202, accepted(job)
+        # a sale answers with its OrderID as sent, a refund with its key
+        shown = key if is_refund(document) else document["OrderID"]
+        body = answers.accepted(
+            shown, job.uuid, f"{host_url}/api/v1/webhook/pos-order/{key}"
+        )
+        log._karage_link_job(job, body)
+        return 202, body

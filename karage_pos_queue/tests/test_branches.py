@@ -1,7 +1,5 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
-
 from odoo import Command
 from odoo.tests import tagged
 
@@ -18,14 +16,6 @@ class TestBranches(KarageQueueHttpCase):
         cls.north = cls._branch("Karage North", "KNO")
         cls.south = cls._branch("Karage South", "KSO")
         cls.pos_user.karage_pos_config_ids = [Command.set(cls.north.ids)]
-
-    def post_bulk(self, body):
-        response = self.url_open(
-            BULK,
-            data=json.dumps(body),
-            headers={"Content-Type": "application/json", "X-API-KEY": self.key},
-        )
-        return response.status_code, response.json()
 
     def test_forbidden_branch_is_403_at_the_door_and_enqueues_nothing(self):
         with trap_jobs() as trap:
@@ -55,7 +45,7 @@ class TestBranches(KarageQueueHttpCase):
             self.payload(order_id=44, pos_config_id=self.south.id),
         ]
         with trap_jobs() as trap:
-            code, body = self.post_bulk({"orders": orders})
+            code, body = self.post(BULK, {"orders": orders})
             self.assertEqual(code, 202, body)
             results = body["data"]["results"]
             self.assertEqual([r["status_code"] for r in results], [202, 403])
