@@ -37,7 +37,8 @@ def _check_not_bool(field, value, error):
 
 def _check_order_id(field, value, error):
     _check_not_bool(field, value, error)
-    if isinstance(value, str) and not value.strip():
+    # an empty RefundID is no RefundID (a sale or a refund's only refund)
+    if isinstance(value, str) and not value.strip() and field != "RefundID":
         error(field, "must not be empty")
     # maxlength only bounds strings: an integer of thousands of digits is
     # no id either (and would not fit an index)
@@ -98,7 +99,9 @@ ITEM_SCHEMA = {
         "min": -MAX_QUANTITY,
         "max": MAX_QUANTITY,
     },
-    "DiscountAmount": {**AMOUNT, "default": 0.0, "nullable": True},
+    # absent is not 0: a DiscountAmount of 0 next to a DiscountPercentage
+    # says the two disagree
+    "DiscountAmount": {**AMOUNT, "nullable": True},
     "DiscountPercentage": {**NUMBER, "nullable": True, "min": 0, "max": 100},
 }
 
@@ -252,7 +255,7 @@ def line_gross(item):
 
 def line_discount(item):
     """The line's discount as an amount (of the line's absolute value)."""
-    if item.get("DiscountAmount"):
+    if item.get("DiscountAmount") is not None:
         return item["DiscountAmount"]
     return abs(line_gross(item)) * (item.get("DiscountPercentage") or 0.0) / 100.0
 
@@ -312,7 +315,7 @@ def _item_errors(index, item, refund=False):
             f"{discount} exceeds the line amount {gross:.2f} (Price × Quantity)"
         ]
     percentage = item.get("DiscountPercentage")
-    if item.get("DiscountAmount") and percentage is not None:
+    if item.get("DiscountAmount") is not None and percentage is not None:
         # both given: they must say the same, to the cent
         if abs(gross * percentage / 100.0 - item["DiscountAmount"]) >= 0.005 + 1e-9:
             errors[f"{prefix}.DiscountPercentage"] = [

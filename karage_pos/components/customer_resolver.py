@@ -43,3 +43,30 @@ class KaragePosCustomerResolver(Component):
                 )
             return partner, True
         return company.karage_pos_partner_id, False
+
+    def for_order(self, document, sale=None):
+        """``(partner, invoiced, debtor)`` of an order: its customer, whether
+        it is invoiced, and who may owe its credit payments.
+
+        A sale naming its customer is invoiced (setting *Invoice Karage
+        Orders with a Customer*) and its customer may owe credit; the
+        default customer owes nobody's credit. A refund goes to its
+        ``sale``'s customer (one it names must be that one) and gets a
+        credit note when the sale was invoiced.
+        """
+        partner, named = self.partner(document)
+        if sale is None:
+            invoiced = named and self.env.company.karage_pos_invoice_orders
+            return partner, invoiced, partner if named else partner.browse()
+        own = sale.partner_id
+        if named and partner != own:
+            raise KaragePosError(
+                f"A refund goes to its sale's customer: order "
+                f"{sale.external_order_id} was sold to "
+                f"{own.display_name or 'no customer'}, the refund names "
+                f"{partner.display_name}",
+                details={"partner_id": [f"must be the sale's customer {own.id}"]},
+            )
+        default = self.env.company.karage_pos_partner_id
+        debtor = own if own != default else own.browse()
+        return own, bool(sale.account_move) and bool(own), debtor

@@ -38,26 +38,21 @@ class KaragePosOrderBuilder(Component):
     def build(self, document, session):
         config = session.config_id
         currency = session.currency_id
-        refund = is_refund(document)
-        partner, named = self.component(usage="customer.resolver").partner(document)
         sale = None
-        if refund:
-            matcher = self.component(usage="refund.matcher")
-            sale = matcher.sale(document, lock=True)
-            # a refund goes back to the sale's customer unless it names one
-            if not named and sale.partner_id:
-                partner = sale.partner_id
+        if is_refund(document):
+            sale = self.component(usage="refund.matcher").sale(document, lock=True)
+        customers = self.component(usage="customer.resolver")
+        partner, invoiced, debtor = customers.for_order(document, sale)
         lines = self.lines(document, config, sale)
         total = currency.round(sum(line["price_subtotal_incl"] for line in lines))
         untaxed = currency.round(sum(line["price_subtotal"] for line in lines))
         tax = currency.round(total - untaxed)
         mapper = self.component(usage="payment.mapper")
         payments = mapper.payments(document, config)
-        # credit is owed by a customer the order (or its sale) names
-        mapper.check_customer(payments, partner if named else sale and sale.partner_id)
+        mapper.check_customer(payments, debtor)
         paid = currency.round(sum(amount for __, amount in payments))
-        self._check_amounts(document, lines, total, tax, paid, currency)
-        change = 0.0 if refund else mapper.change(total, payments, currency)
+        self._check_amounts(document, lines, (total, untaxed), paid, currency)
+        change = 0.0 if sale else mapper.change(total, payments, currency)
         date_order = fields.Datetime.to_string(
             self.component(usage="order.checker").utc_date(document["OrderDate"])
         )
@@ -70,7 +65,7 @@ class KaragePosOrderBuilder(Component):
             "pricelist_id": config.pricelist_id.id,
             "fiscal_position_id": config.default_fiscal_position_id.id,
             "partner_id": partner.id,
-            "to_invoice": self._to_invoice(partner, named, sale),
+            "to_invoice": invoiced,
             "amount_tax": tax,
             "amount_total": total,
             "amount_paid": paid,
@@ -92,16 +87,9 @@ class KaragePosOrderBuilder(Component):
             "external_order_source": KARAGE_SOURCE,
         }
 
-    def _to_invoice(self, partner, named, sale):
-        """A sale to a named customer is invoiced (setting Invoice Orders
-        with a Customer); a refund of an invoiced sale gets a credit note."""
-        if sale is not None:
-            return bool(sale.account_move) and bool(partner)
-        return named and self.env.company.karage_pos_invoice_orders
-
     def lines(self, document, config, sale=None):
-        """The ``pos.order.line`` values of ``order`` (of a refund: matched
-        to the lines of ``sale``)."""
+        """The ``pos.order.line`` values of ``document`` (of a refund:
+        matched to the lines of ``sale``)."""
         currency = config.currency_id
         if sale is None:
             return [
@@ -110,41 +98,34 @@ class KaragePosOrderBuilder(Component):
             ]
         allocation = self.component(usage="refund.matcher").allocate(document, sale)
         return [
-            self._line(item, index, config, currency, refunded=line, qty=-qty)
-            for index, (item, parts) in enumerate(
-                zip(document["OrderItems"], allocation, strict=True)
-            )
+            self._refund_line(item, line, -qty, currency)
+            for item, parts in zip(document["OrderItems"], allocation, strict=True)
             for line, qty in parts
         ]
 
-    def total(self, document, config, sale=None):
-        """What Odoo will charge for ``order``, before creating anything."""
+    def totals(self, document, config, sale=None):
+        """``(total, untaxed)`` Odoo will charge for ``document``, before
+        creating anything."""
         currency = config.currency_id
-        return currency.round(
-            sum(
-                line["price_subtotal_incl"]
-                for line in self.lines(document, config, sale)
-            )
+        lines = self.lines(document, config, sale)
+        return (
+            currency.round(sum(line["price_subtotal_incl"] for line in lines)),
+            currency.round(sum(line["price_subtotal"] for line in lines)),
         )
 
-    def _line(self, item, index, config, currency, refunded=None, qty=None):
-        """One line; a refund line returns ``qty`` of the sale line
-        ``refunded``, with the sale line's product and taxes."""
-        if refunded is None:
-            product = self.component(usage="product.resolver").resolve(item, index)
-            qty = item["Quantity"]
-        else:
-            product = refunded.product_id
-        price = unit_price(item)
-        gross = abs(line_gross(item))
-        # at most the line amount (checked with the payload)
-        discount_amount = min(line_discount(item), gross)
+    def _line(self, item, index, config, currency):
+        product = self.component(usage="product.resolver").resolve(item, index)
+        qty = item["Quantity"]
         uom_error = self.component(usage="order.checker").uom_error(product, qty)
         if uom_error:
             raise InvalidPayload(
                 f"Invalid payload: OrderItems.{index}.Quantity: {uom_error}",
                 details={f"OrderItems.{index}.Quantity": [uom_error]},
             )
+        price = unit_price(item)
+        gross = abs(line_gross(item))
+        # at most the line amount (checked with the payload)
+        discount_amount = min(line_discount(item), gross)
         # pos.order.line.discount is stored unrounded (digits=0): keep the
         # exact percentage so that price * qty * (1 - d) is the cent Karage
         # meant; rounding it here would drift on large amounts. It is aimed
@@ -155,19 +136,33 @@ class KaragePosOrderBuilder(Component):
         if gross and discount_amount:
             net = currency.round(gross - discount_amount)
             discount = (1.0 - net / gross) * 100.0
-        if refunded is None:
-            company = config.company_id
-            taxes = product.taxes_id.filtered_domain(
-                self.env["account.tax"]._check_company_domain(company)
-            )
-            taxes = config.default_fiscal_position_id.map_tax(taxes)
-        else:
-            # what the sale charged is what is given back
-            taxes = refunded.tax_ids
+        taxes = product.taxes_id.filtered_domain(
+            self.env["account.tax"]._check_company_domain(config.company_id)
+        )
+        taxes = config.default_fiscal_position_id.map_tax(taxes)
+        return self._values(item, product, qty, price, discount, taxes, currency)
+
+    def _refund_line(self, item, refunded, qty, currency):
+        """A line returning ``qty`` of the sale line ``refunded``: what the
+        sale charged is what is given back (its price, discount and taxes,
+        as Odoo's own refunds do); Karage's figures are checked against it."""
+        values = self._values(
+            item,
+            refunded.product_id,
+            qty,
+            refunded.price_unit,
+            refunded.discount,
+            refunded.tax_ids,
+            currency,
+        )
+        values["refunded_orderline_id"] = refunded.id
+        return values
+
+    def _values(self, item, product, qty, price, discount, taxes, currency):
         computed = taxes.compute_all(
             price * (1 - discount / 100.0), currency, qty, product=product
         )
-        values = {
+        return {
             "product_id": product.id,
             "full_product_name": product.display_name,
             "qty": qty,
@@ -184,28 +179,28 @@ class KaragePosOrderBuilder(Component):
                 ],
             },
         }
-        if refunded is not None:
-            values["refunded_orderline_id"] = refunded.id
-        return values
 
-    def _check_amounts(self, document, lines, total, tax, paid, currency):
+    def _check_amounts(self, document, lines, totals, paid, currency):
         """Refuse what Odoo would not confirm.
 
-        Karage's own total (GrandTotal, else AmountTotal + Tax) and tax must
-        be Odoo's to the cent, when Karage sends them; the payments must
-        cover the total (a refund pays back exactly its total).
+        Karage's own total and tax must be Odoo's to the cent: GrandTotal,
+        else AmountTotal + Tax, else (later payloads without Tax and
+        GrandTotal) AmountTotal, with tax or before tax. The payments must
+        cover the total; a refund pays back exactly its total, and so does
+        an order whose AmountTotal is before tax (its change could not be
+        told from a tax Karage charged and Odoo did not).
         """
-        sent_total = karage_total(document)
+        total, untaxed = totals
+        tax = currency.round(total - untaxed)
+        sent_total, exact = self.sent_total(document, totals, currency)
         sent_tax = document.get("Tax")
-        mismatch = (
-            sent_total is not None and currency.compare_amounts(sent_total, total)
-        ) or (sent_tax is not None and currency.compare_amounts(sent_tax, tax))
-        if is_refund(document):
-            short = currency.compare_amounts(paid, total) != 0
-        else:
-            short = currency.compare_amounts(paid, total) < 0
+        mismatch = currency.compare_amounts(sent_total, total) or (
+            sent_tax is not None and currency.compare_amounts(sent_tax, tax)
+        )
+        compared = currency.compare_amounts(paid, total)
+        short = compared < 0 or ((exact or is_refund(document)) and compared)
         if mismatch or short:
-            sent = "no total" if sent_total is None else f"total {sent_total:.2f}"
+            sent = f"total {sent_total:.2f}"
             if sent_tax is not None:
                 sent += f" (tax {sent_tax:.2f})"
             raise KaragePosError(
@@ -215,6 +210,20 @@ class KaragePosOrderBuilder(Component):
             )
         for line in lines:
             line.pop("_karage")
+
+    @staticmethod
+    def sent_total(document, totals, currency):
+        """``(Karage's total, exact)``: see :meth:`_check_amounts`."""
+        sent = karage_total(document)
+        if sent is not None:
+            return sent, False
+        total, untaxed = totals
+        amount = document["AmountTotal"]
+        if currency.compare_amounts(amount, total) == 0:
+            return amount, False
+        if currency.compare_amounts(amount, untaxed) == 0:
+            return total, True
+        return amount, False
 
     def _amount_details(self, document, lines, total, tax, paid):
         tax_percent = document.get("TaxPercent") or 0.0

@@ -21,7 +21,10 @@ class KaragePosOrderCreator(Component):
     _usage = "order.creator"
 
     def create_order(self, values):
-        PosOrder = self.env["pos.order"]
+        # an invoice is posted, not rendered nor emailed at once: sending
+        # it is the accountant's choice (Invoicing), and a PDF per order
+        # would cost more than the order
+        PosOrder = self.env["pos.order"].with_context(generate_pdf=False)
         order = PosOrder.browse(PosOrder._process_order(values, False))
         order._ensure_access_token()
         self._verify(order, values)

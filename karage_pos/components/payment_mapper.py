@@ -98,8 +98,9 @@ class KaragePosPaymentMapper(Component):
         return change
 
     def check_customer(self, payments, partner):
-        """A credit sale (a pay-later method) is owed by a named customer."""
-        credit = [method for method, __ in payments if method.type == "pay_later"]
+        """A payment of a method that identifies its customer (Customer
+        Account, or any with split transactions) is owed by ``partner``."""
+        credit = [method for method, __ in payments if method.split_transactions]
         if credit and not partner:
             raise KaragePosError(
                 f"Credit payment needs a customer: {credit[0].name} is paid "
@@ -108,13 +109,14 @@ class KaragePosPaymentMapper(Component):
                 details={"partner_id": ["required with a credit payment"]},
             )
 
-    def check_change(self, document, total=None):
+    def check_change(self, document, total, debtor, exact=False, credit=True):
         """The payments against the order's total, before acceptance.
 
-        ``total`` is Karage's own (GrandTotal, AmountTotal + Tax), else what
-        Odoo will charge. An order whose payments do not cover it is refused
-        (no tax setting of Odoo can make it paid), a refund must pay back
-        exactly its total, and the change rule applies. The change rule is
+        ``total`` is Karage's own (GrandTotal, AmountTotal + Tax), or what
+        Odoo will charge (``None``: not known yet). An order whose payments
+        do not cover it is refused (no tax setting of Odoo can make it
+        paid); a refund, or an ``exact`` order, must pay exactly its total;
+        credit needs its ``debtor``; the change rule applies. Those rules are
         skipped when a payment mode is not mapped yet or the integration has
         no POS configuration: the order's creation reports those, for an
         operator to fix.
@@ -125,7 +127,7 @@ class KaragePosPaymentMapper(Component):
         if total is not None:
             total = currency.round(total)
             compared = currency.compare_amounts(paid, total)
-            if compared < 0 or (refund and compared):
+            if compared < 0 or ((refund or exact) and compared):
                 what = "refund" if refund else "order"
                 raise KaragePosError(
                     f"{NOT_PAID}: CheckoutDetails pay {paid:.2f} of the {what}'s "
@@ -138,11 +140,7 @@ class KaragePosPaymentMapper(Component):
             payments = self.payments(document, config)
         except KaragePosError:
             return
-        if refund:
-            # owed to the sale's customer, paid back exactly: checked when
-            # the refund is made
-            return
-        __, named = self.component(usage="customer.resolver").partner(document)
-        self.check_customer(payments, named)
-        if total is not None:
+        if credit:
+            self.check_customer(payments, debtor)
+        if total is not None and not refund:
             self.change(total, payments, config.currency_id)

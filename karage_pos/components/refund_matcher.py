@@ -1,5 +1,6 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.component.core import Component
@@ -47,8 +48,27 @@ class KaragePosRefundMatcher(Component):
         return sale
 
     def _sale_pending(self, origin):
-        """Whether sale ``origin`` is accepted and will exist (queue addon)."""
-        return False
+        """Whether sale ``origin`` will exist: a request is creating it now
+        (its OrderID is claimed, processing); the queue addon adds sales
+        waiting in the queue."""
+        Claims = self.env["karage.pos.idempotency"].sudo()
+        return bool(
+            Claims.search_count(
+                [
+                    ("key", "=", origin),
+                    ("kind", "=", "order"),
+                    ("state", "=", "processing"),
+                    ("company_id", "=", self.env.company.id),
+                    # a claim left by a crash is no sale on its way
+                    (
+                        "processing_started_at",
+                        ">",
+                        fields.Datetime.now() - Claims._karage_timeout(),
+                    ),
+                ],
+                limit=1,
+            )
+        )
 
     def _pending_sale(self, origin):
         """The accepted, not yet created sale ``origin`` (queue addon): its
@@ -111,10 +131,12 @@ class KaragePosRefundMatcher(Component):
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         remaining = [qty for __, __, qty in rows]
         for document in prior:
+            left = list(remaining)
             try:
-                self._take(document, rows, remaining, origin, digits)
+                self._take(document, rows, left, origin, digits)
             except KaragePosError:
-                continue  # refused when its own job runs
+                continue  # refused when its own job runs: returns nothing
+            remaining[:] = left
         return self._take(document, rows, remaining, origin, digits)
 
     def _take(self, document, rows, remaining, origin, digits):

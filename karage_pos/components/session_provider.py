@@ -5,6 +5,7 @@ import logging
 from odoo.addons.component.core import Component
 
 from ..exceptions import KaragePosError, RetryLater
+from ..schemas import is_refund
 
 _logger = logging.getLogger(__name__)
 
@@ -50,12 +51,19 @@ class KaragePosSessionProvider(Component):
         """
         company = self.env.company
         # the binding is an administrator's field: read it whatever the
-        # rights of the API key's user
-        bound = self.env.user.sudo().karage_pos_config_ids.filtered(
-            lambda c: c.company_id == company
+        # rights of the API key's user, archived branches included (an
+        # archived branch narrows the binding, never widens it to all)
+        binding = (
+            self.env.user.sudo().with_context(active_test=False).karage_pos_config_ids
         )
+        bound = binding.filtered(lambda c: c.company_id == company and c.active)
         config_id = (document or {}).get("pos_config_id")
-        if config_id:
+        sale = self._refunded_sale(document)
+        if sale and not config_id:
+            # a refund goes back where its sale was made: that branch's
+            # stock, drawer and figures
+            config = sale.config_id
+        elif config_id:
             config = self.env["pos.config"].search(
                 [("id", "=", config_id), ("company_id", "=", company.id)]
             )
@@ -77,19 +85,36 @@ class KaragePosSessionProvider(Component):
                 raise KaragePosError(
                     f"No POS configuration found for company {company.name}"
                 )
-        if self.env.user.sudo().karage_pos_config_ids and config.id not in bound.ids:
+        # a refund of a sale of another branch reads that sale: refused too
+        self.check_bound(config | (sale.config_id if sale else config))
+        return config
+
+    def check_bound(self, configs):
+        """Refuse (403) ``configs`` outside the branches the API key's user
+        is bound to (an administrator's field, read whatever the user's
+        rights; archived branches narrow the binding, never widen it)."""
+        user = self.env.user
+        binding = user.sudo().with_context(active_test=False).karage_pos_config_ids
+        allowed = binding.filtered(lambda c: c.active)
+        outside = configs.filtered(lambda c: c.id not in allowed.ids)
+        if binding and outside:
             raise KaragePosError(
-                f"API key user {self.env.user.login} may not send orders to POS "
-                f"configuration {config.sudo().name}",
+                f"API key user {user.login} may not send orders to POS "
+                f"configuration {outside[:1].sudo().name}",
                 status=403,
                 details={
                     "pos_config_id": [
-                        f"{config.id} is not among the branches of "
-                        f"{self.env.user.login}"
+                        f"{outside[:1].id} is not among the branches of {user.login}"
                     ]
                 },
             )
-        return config
+
+    def _refunded_sale(self, document):
+        if not document or not is_refund(document):
+            return None
+        return self.component(usage="duplicate.checker").existing_order(
+            document["OrderID"]
+        )
 
     def session(self, config):
         """An opened session of ``config``, opening one if needed."""

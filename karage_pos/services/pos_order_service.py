@@ -19,6 +19,7 @@ from ..models.karage_pos_idempotency import request_fingerprint
 from ..schemas import (
     BULK_SCHEMA,
     ORDER_SCHEMA,
+    REFUND_STATUS,
     SHARED_FIELDS,
     content_fingerprint,
     describe_errors,
@@ -112,7 +113,9 @@ class KaragePosOrderService(Component):
     def _with_shared_fields(payload, orders):
         """The orders, each with the bulk's customer and branch unless it
         names its own (``partner_id``, ``customer_ref``, ``pos_config_id``
-        given once at the top of the request)."""
+        given once at the top of the request; a null of the order's is no
+        customer or branch of its own). A refund keeps its sale's customer.
+        """
         shared = {
             field: payload[field]
             for field in SHARED_FIELDS
@@ -120,19 +123,18 @@ class KaragePosOrderService(Component):
         }
         if not shared:
             return orders
-        if shared.keys() & {"partner_id", "customer_ref"}:
-            # a customer named by the order replaces the bulk's whole
-            customer = {"partner_id", "customer_ref"}
-        else:
-            customer = set()
+        customer = {"partner_id", "customer_ref"}
         merged = []
         for order in orders:
             if isinstance(order, dict):
                 own = {f for f in SHARED_FIELDS if order.get(f) not in (None, "")}
-                skip = own | (customer if own & customer else set())
+                if own & customer or order.get("OrderStatus") == REFUND_STATUS:
+                    # an order's own customer replaces the bulk's whole
+                    own |= customer
                 order = {
-                    **{f: v for f, v in shared.items() if f not in skip},
-                    **order,
+                    **{k: v for k, v in order.items() if k not in SHARED_FIELDS},
+                    **{f: order[f] for f in own if f in order},
+                    **{f: v for f, v in shared.items() if f not in own},
                 }
             merged.append(order)
         return merged
@@ -337,3 +339,8 @@ class KaragePosOrderService(Component):
 
     def to_openapi(self, **params):
         return openapi.complete(super().to_openapi(**params))
+
+    def _get_openapi_default_responses(self):
+        # each endpoint documents its own answers (see openapi): no 404 on
+        # a POST
+        return {}

@@ -185,6 +185,32 @@ class TestBranchesHttp(KarageHttpCase, BranchDataMixin):
         self.assertEqual(self.karage_orders(), self.karage_order(21))
         self.assertEqual(self.karage_order(21).config_id, self.north)
 
+    def test_bound_key_may_not_refund_a_sale_of_another_branch(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "karage_pos.valid_statuses", "103,106"
+        )
+        code, body = self.post(SINGLE, self.payload(31, pos_config_id=self.south.id))
+        self.assertEqual(code, 200, body)
+        refund = self.payload(
+            31,
+            OrderStatus=106,
+            AmountTotal=-70.0,
+            Tax=-10.5,
+            GrandTotal=-80.5,
+            AmountPaid=-80.5,
+        )
+        refund["OrderItems"][0]["Quantity"] = -1
+        refund["CheckoutDetails"][0]["AmountPaid"] = -80.5
+        code, body = self.post(SINGLE, refund, key=self.north_key)
+        self.assertEqual(code, 403, body)
+        self.assertEqual(self.karage_orders(), self.karage_order(31))
+
+    def test_an_archived_branch_narrows_a_binding_never_widens_it(self):
+        self.north.active = False
+        code, body = self.post(SINGLE, self.payload(32), key=self.north_key)
+        self.assertEqual(code, 403, body)
+        self.assertFalse(self.karage_orders())
+
 
 @tagged("post_install", "-at_install")
 class TestBranchBinding(KarageCase, BranchDataMixin):

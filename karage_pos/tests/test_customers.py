@@ -119,6 +119,52 @@ class TestCustomers(KarageCase):
         self.assertEqual(refund.account_move.move_type, "out_refund")
         self.assertEqual(refund.account_move.reversed_entry_id, sale.account_move)
 
+    def refund_of(self, order_id, **overrides):
+        payload = self.payload(
+            order_id,
+            OrderStatus=106,
+            AmountTotal=-70.0,
+            Tax=-10.5,
+            GrandTotal=-80.5,
+            AmountPaid=-80.5,
+            **overrides,
+        )
+        payload["OrderItems"][0]["Quantity"] = -1
+        payload["CheckoutDetails"][0]["AmountPaid"] = -80.5
+        return payload
+
+    def test_refund_goes_to_its_sales_customer_only(self):
+        self.import_order(self.payload(4003, partner_id=self.customer.id))
+        with self.assertRaisesRegex(KaragePosError, "goes to its sale's customer"):
+            self.import_order(self.refund_of(4003, partner_id=self.walk_in.id))
+        refund = self.import_order(self.refund_of(4003))
+        self.assertEqual(refund.partner_id, self.customer)
+
+    def test_credit_refund_of_a_default_customer_sale_refused(self):
+        self.company.karage_pos_partner_id = self.walk_in
+        self.import_order(self.payload(4004))
+        refund = self.refund_of(4004)
+        refund["CheckoutDetails"][0]["PaymentMode"] = 3
+        with self.assertRaisesRegex(KaragePosError, "Credit payment needs a customer"):
+            self.import_order(refund)
+
+    def test_identify_customer_methods_need_a_customer_too(self):
+        # a bank method that identifies its customers (split transactions)
+        # cannot close its session without one
+        tabby = self.env["pos.payment.method"].create(
+            {
+                "name": "Karage Tabby",
+                "journal_id": self.bank_method.journal_id.id,
+                "split_transactions": True,
+            }
+        )
+        self.config.payment_method_ids = [Command.link(tabby.id)]
+        self.env.ref("karage_pos.payment_mode_tabby").payment_method_id = tabby
+        payload = self.payload(4005)
+        payload["CheckoutDetails"] = [{"PaymentMode": 5, "AmountPaid": 80.5}]
+        with self.assertRaisesRegex(KaragePosError, "Credit payment needs a customer"):
+            self.import_order(payload)
+
     def test_bulk_customer_and_branch_given_once_apply_to_orders_naming_none(self):
         orders = [
             {"OrderID": 1},
@@ -134,3 +180,13 @@ class TestCustomers(KarageCase):
             merged[1], {"OrderID": 2, "customer_ref": "OWN", "pos_config_id": 9}
         )
         self.assertEqual(merged[2], {"OrderID": 3, "partner_id": 5, "pos_config_id": 7})
+        # a null is no branch of the order's own; a refund keeps its sale's
+        # customer
+        merged = KaragePosOrderService._with_shared_fields(
+            {"partner_id": 5, "pos_config_id": 9},
+            [{"OrderID": 4, "pos_config_id": None}, {"OrderID": 5, "OrderStatus": 106}],
+        )
+        self.assertEqual(merged[0], {"OrderID": 4, "partner_id": 5, "pos_config_id": 9})
+        self.assertEqual(
+            merged[1], {"OrderID": 5, "OrderStatus": 106, "pos_config_id": 9}
+        )

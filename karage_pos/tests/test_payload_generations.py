@@ -54,6 +54,7 @@ class TestPayloadGenerations(KarageCase):
         ]
         for field in ("Tax", "GrandTotal"):
             del payload[field]
+        payload["AmountTotal"] = 144.9  # with tax
         return payload
 
     def test_both_generations_side_by_side_make_the_same_order(self):
@@ -78,6 +79,31 @@ class TestPayloadGenerations(KarageCase):
             self.import_order(payload)
         self.assertFalse(self.karage_orders())
 
+    def test_without_tax_and_grand_total_amount_total_must_be_odoos_total(self):
+        # Karage charged 80.50 for a product Odoo sells at 0 before tax: the
+        # difference is no change to give back
+        payload = self.later_generation(5006)
+        payload["OrderItems"][0]["PriceWithoutTax"] = 0.0
+        payload["CheckoutDetails"] = [{"PaymentMode": 1, "AmountPaid": 144.9}]
+        with self.assertRaisesRegex(KaragePosError, "AmountTotal 144.90"):
+            self.import_order(payload)
+        self.assertFalse(self.karage_orders())
+
+    def test_amount_total_before_tax_allows_no_change(self):
+        # AmountTotal before tax says nothing of the tax Karage charged: the
+        # cash paid must be Odoo's total, none of it is change
+        payload = self.later_generation(5007)
+        payload["AmountTotal"] = 126.0
+        payload["CheckoutDetails"] = [{"PaymentMode": 1, "AmountPaid": 150.0}]
+        payload["AmountPaid"] = 150.0
+        with self.assertRaisesRegex(KaragePosError, "pay 150.00 of the order's"):
+            self.import_order(payload)
+        payload["CheckoutDetails"] = [{"PaymentMode": 1, "AmountPaid": 144.9}]
+        payload["AmountPaid"] = 144.9
+        order = self.import_order(payload)
+        self.assertAlmostEqual(order.amount_total, 144.9)
+        self.assertAlmostEqual(order.amount_return, 0.0)
+
     def test_discount_amount_and_percentage_must_agree(self):
         payload = self.first_generation(5004)
         payload["OrderItems"][0]["DiscountPercentage"] = 20.0
@@ -86,6 +112,10 @@ class TestPayloadGenerations(KarageCase):
         payload["OrderItems"][0]["DiscountPercentage"] = 10.0
         __, errors = validate_order(payload)
         self.assertFalse(errors)
+        # a DiscountAmount of 0 is sent, not absent: it disagrees
+        payload["OrderItems"][0]["DiscountAmount"] = 0
+        __, errors = validate_order(payload)
+        self.assertIn("OrderItems.0.DiscountPercentage", errors)
 
     def test_a_line_needs_a_price_of_either_generation(self):
         payload = self.first_generation(5005)

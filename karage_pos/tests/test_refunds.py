@@ -1,8 +1,9 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields
 from odoo.tests import tagged
 
-from ..exceptions import DuplicateOrder, KaragePosError
+from ..exceptions import DuplicateOrder, KaragePosError, RetryLater
 from ..schemas import validate_order
 from .common import KarageCase
 
@@ -160,6 +161,73 @@ class TestRefunds(KarageCase):
         self.assertEqual(session.state, "closed")
         lines = session.move_id.line_ids
         self.assertAlmostEqual(sum(lines.mapped("debit")), sum(lines.mapped("credit")))
+
+    def test_refund_gives_back_what_the_sale_charged_not_more(self):
+        # sold 2 chairs at 70.00 with 14.00 off (144.90 paid)
+        payload = self.payload(
+            3010,
+            OrderItems=[
+                {
+                    "OdooItemID": self.chair.id,
+                    "Price": 70.0,
+                    "Quantity": 2,
+                    "DiscountAmount": 14.0,
+                }
+            ],
+            AmountTotal=126.0,
+            Tax=18.9,
+            GrandTotal=144.9,
+            AmountPaid=144.9,
+            CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": 144.9}],
+        )
+        self.import_order(payload)
+        # a refund of both without the discount would pay back 161.00
+        with self.assertRaisesRegex(KaragePosError, "Odoo computes total -144.90"):
+            self.import_order(self.refund_payload(order_id=3010))
+        refund = self.import_order(
+            self.refund_payload(
+                order_id=3010,
+                AmountTotal=-126.0,
+                Tax=-18.9,
+                GrandTotal=-144.9,
+                AmountPaid=-144.9,
+                CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": -144.9}],
+            )
+        )
+        self.assertAlmostEqual(refund.amount_total, -144.9)
+        self.assertAlmostEqual(refund.lines.discount, 10.0)
+
+    def test_refund_goes_back_to_its_sales_branch(self):
+        branch = self._branch("Karage Refund Branch", "KRB")
+        sale = self.import_order(
+            dict(
+                self.payload(
+                    3011,
+                    OrderItems=[
+                        {"OdooItemID": self.chair.id, "Price": 70.0, "Quantity": 1}
+                    ],
+                ),
+                pos_config_id=branch.id,
+            )
+        )
+        refund = self.import_order(self.refund_payload(order_id=3011, quantity=-1))
+        self.assertEqual(refund.config_id, branch)
+        self.assertEqual(
+            refund.picking_ids.location_dest_id, sale.picking_ids.location_id
+        )
+
+    def test_refund_while_its_sale_is_being_created_is_sent_again_later(self):
+        # another request holds the sale's OrderID claim, still processing
+        self.env["karage.pos.idempotency"].sudo().create(
+            {
+                "key": "3012",
+                "kind": "order",
+                "state": "processing",
+                "processing_started_at": fields.Datetime.now(),
+            }
+        )
+        with self.assertRaises(RetryLater):
+            self.import_order(self.refund_payload(order_id=3012))
 
     def test_refunds_are_accepted_by_default(self):
         self.env["ir.config_parameter"].sudo().search(

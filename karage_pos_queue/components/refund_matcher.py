@@ -36,7 +36,9 @@ class KaragePosRefundMatcher(Component):
         )
 
     def _sale_pending(self, origin):
-        return bool(self._waiting_logs([("external_order_id", "=", origin)])[:1])
+        return super()._sale_pending(origin) or bool(
+            self._waiting_logs([("external_order_id", "=", origin)])[:1]
+        )
 
     def _pending_sale(self, origin):
         log = self._waiting_logs([("external_order_id", "=", origin)])[:1]

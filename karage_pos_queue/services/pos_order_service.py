@@ -4,6 +4,7 @@ from odoo.tools import str2bool
 
 from odoo.addons.base_rest import restapi
 from odoo.addons.component.core import Component
+from odoo.addons.karage_pos.exceptions import KaragePosError
 from odoo.addons.karage_pos.schemas import is_refund, order_key
 from odoo.addons.karage_pos.services import answers, openapi
 from odoo.addons.karage_pos.services.envelope import KarageEnvelope
@@ -56,6 +57,11 @@ class KaragePosOrderService(Component):
         log = logs.filtered("job_id")[:1] or logs[:1]
         with self.env["karage.pos.collection"].work_on("pos.order") as work:
             order = work.component(usage="duplicate.checker").existing_order(order_id)
+            try:
+                # a key bound to branches reads the orders of its branches
+                work.component(usage="session.provider").check_bound(order.config_id)
+            except KaragePosError as error:
+                return error.status, answers.error(error.message, error.details)
         if order:
             state, error = "done", None
         elif not log:

@@ -53,3 +53,13 @@ class TestBranches(KarageQueueHttpCase):
         # the job runs as the user who enqueued it, whose branch it resolves
         self.log_of(43).with_user(self.pos_user)._karage_process_job()
         self.assertEqual(self.karage_orders().config_id, self.north)
+
+    def test_bound_key_reads_the_status_of_its_branches_only(self):
+        self.pos_user.karage_pos_config_ids = [Command.clear()]
+        self.post(SINGLE, self.payload(order_id=44, pos_config_id=self.south.id))
+        self.run_job(self.log_of(44))
+        self.assertEqual(self.get("/api/v1/webhook/pos-order/44")[0], 200)
+        self.pos_user.karage_pos_config_ids = [Command.set(self.north.ids)]
+        code, body = self.get("/api/v1/webhook/pos-order/44")
+        self.assertEqual(code, 403, body)
+        self.assertIsNone(body["data"])

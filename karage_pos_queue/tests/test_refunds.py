@@ -2,9 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
-from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.addons.queue_job.job import Job
-
 from .common import SINGLE, KarageQueueHttpCase
 
 
@@ -33,24 +30,17 @@ class TestQueuedRefunds(KarageQueueHttpCase):
         payload["CheckoutDetails"][0]["AmountPaid"] = net + tax
         return payload
 
-    def _perform(self, log):
-        job = Job.load(self.env, log.job_id.uuid)
-        job.set_started()
-        with self.env.cr.savepoint():
-            result = job.perform()
-        job.set_done(result=result)
-        job.store()
-
     def test_refund_of_a_queued_sale_waits_for_it_then_links_to_it(self):
         self.assertEqual(self.post(SINGLE, self.payload(6001))[0], 202)
         code, body = self.post(SINGLE, self.refund(6001))
         self.assertEqual(code, 202, body)
         self.assertTrue(body["data"]["status_url"].endswith("/pos-order/6001:refund"))
         refund_log = self.log_of("6001:refund")
-        with self.assertRaisesRegex(RetryableJobError, "not created yet"):
-            Job.load(self.env, refund_log.job_id.uuid).perform()
-        self._perform(self.log_of(6001))
-        self._perform(refund_log)
+        job = self.run_job(refund_log)
+        self.assertEqual(job.state, "pending")
+        self.assertIn("not created yet", job.result)
+        self.run_job(self.log_of(6001))
+        self.run_job(refund_log)
         sale = self.log_of(6001).pos_order_id
         refund = refund_log.pos_order_id
         self.assertEqual(refund.refunded_order_id, sale)
@@ -71,7 +61,7 @@ class TestQueuedRefunds(KarageQueueHttpCase):
 
     def test_refund_of_more_than_was_sold_is_refused_at_the_door(self):
         self.post(SINGLE, self.payload(6003))
-        self._perform(self.log_of(6003))
+        self.run_job(self.log_of(6003))
         code, body = self.post(SINGLE, self.refund(6003, quantity=-2))
         self.assertEqual(code, 422)
         self.assertIn("Refund of more than was sold", body["error"])
@@ -89,7 +79,7 @@ class TestQueuedRefunds(KarageQueueHttpCase):
         payload.update(AmountTotal=140.0, Tax=21.0, GrandTotal=161.0, AmountPaid=161.0)
         payload["CheckoutDetails"][0]["AmountPaid"] = 161.0
         self.post(SINGLE, payload)
-        self._perform(self.log_of(6006))
+        self.run_job(self.log_of(6006))
         first = self.post(SINGLE, self.refund(6006, RefundID="A"))
         self.assertEqual(first[0], 202, first[1])
         # the first refund still waits: only one chair is left to refund
@@ -98,8 +88,8 @@ class TestQueuedRefunds(KarageQueueHttpCase):
         self.assertIn("1 remain to refund", body["error"])
         second = self.post(SINGLE, self.refund(6006, RefundID="C"))
         self.assertEqual(second[0], 202, second[1])
-        self._perform(self.log_of("6006:refund:A"))
-        self._perform(self.log_of("6006:refund:C"))
+        self.run_job(self.log_of("6006:refund:A"))
+        self.run_job(self.log_of("6006:refund:C"))
         sale = self.log_of(6006).pos_order_id
         self.assertAlmostEqual(sale.lines.refunded_qty, 2)
 

@@ -237,3 +237,9 @@ def test_price_without_tax_wins_and_percentage_discount_is_an_amount():
     item = document["OrderItems"][0]
     assert schemas.unit_price(item) == 70.0
     assert abs(schemas.line_discount(item) - 14.0) < 1e-9
+
+
+def test_empty_refund_id_is_no_refund_id():
+    document, errors = schemas.validate_order(refund(RefundID=""))
+    assert errors == {}
+    assert schemas.order_key(document) == "2001:refund"
