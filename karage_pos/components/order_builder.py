@@ -46,17 +46,38 @@ class KaragePosOrderBuilder(Component):
         lines = self.lines(document, config, sale)
         total = currency.round(sum(line["price_subtotal_incl"] for line in lines))
         untaxed = currency.round(sum(line["price_subtotal"] for line in lines))
-        tax = currency.round(total - untaxed)
         mapper = self.component(usage="payment.mapper")
         payments = mapper.payments(document, config)
         mapper.check_customer(payments, debtor)
         paid = currency.round(sum(amount for __, amount in payments))
         self._check_amounts(document, lines, (total, untaxed), paid, currency)
-        change = 0.0 if sale else mapper.change(total, payments, currency)
+        header = self._header(document, session)
+        return {
+            **header,
+            "partner_id": partner.id,
+            "to_invoice": invoiced,
+            "amount_tax": currency.round(total - untaxed),
+            "amount_total": total,
+            "amount_paid": paid,
+            "amount_return": 0.0 if sale else mapper.change(total, payments, currency),
+            "lines": [(0, 0, line) for line in lines],
+            "payment_ids": [
+                (0, 0, self._payment(method, amount, header["date_order"]))
+                for method, amount in payments
+            ],
+        }
+
+    @staticmethod
+    def _payment(method, amount, date):
+        return {"amount": amount, "payment_method_id": method.id, "payment_date": date}
+
+    def _header(self, document, session):
+        """Where and when: session, dates, identity of the order."""
+        config = session.config_id
+        key = order_key(document)
         date_order = fields.Datetime.to_string(
             self.component(usage="order.checker").utc_date(document["OrderDate"])
         )
-        key = order_key(document)
         return {
             "uuid": str(uuid.uuid5(UUID_NAMESPACE, f"{config.company_id.id}/{key}")),
             "session_id": session.id,
@@ -64,25 +85,6 @@ class KaragePosOrderBuilder(Component):
             "date_order": date_order,
             "pricelist_id": config.pricelist_id.id,
             "fiscal_position_id": config.default_fiscal_position_id.id,
-            "partner_id": partner.id,
-            "to_invoice": invoiced,
-            "amount_tax": tax,
-            "amount_total": total,
-            "amount_paid": paid,
-            "amount_return": change,
-            "lines": [(0, 0, line) for line in lines],
-            "payment_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "amount": amount,
-                        "payment_method_id": method.id,
-                        "payment_date": date_order,
-                    },
-                )
-                for method, amount in payments
-            ],
             "external_order_id": key,
             "external_order_source": KARAGE_SOURCE,
         }

@@ -1,11 +1,16 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, timedelta
 
+import pytz
+
+from odoo import fields
+from odoo.tools import float_round
 
 from odoo.addons.component.core import Component
 
 from ..exceptions import InvalidPayload, KaragePosError, RetryLater
-from ..schemas import is_refund, karage_total, order_key
+from ..schemas import is_refund, karage_total, order_key, parse_order_date
 from .payment_mapper import NOT_PAID
 
 # float noise tolerated on a figure that must be a whole multiple of a step
@@ -92,3 +97,123 @@ class KaragePosOrderChecker(Component):
                 details={"total": totals[0], "untaxed": totals[1], "sent": sent},
             )
         return totals[0], exact
+
+    # dates ------------------------------------------------------------------
+
+    def utc_date(self, value):
+        """Karage's OrderDate as naive UTC; naive means the configured zone.
+
+        ``None`` when the moment cannot be expressed in UTC (year 1 with an
+        offset east of Greenwich).
+        """
+        moment = parse_order_date(value)
+        try:
+            if moment.tzinfo is None:
+                zone = pytz.timezone(self.env.company._karage_timezone())
+                moment = zone.localize(moment)
+            return moment.astimezone(pytz.utc).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            return None
+
+    def date_window(self):
+        """``(earliest, latest)`` OrderDate accepted, naive UTC."""
+        Settings = self.env["res.config.settings"]
+        raw = Settings._karage_setting("order_date_min")
+        try:
+            earliest = datetime.strptime(raw.strip(), "%Y-%m-%d")
+        except (AttributeError, ValueError):
+            earliest = datetime(2000, 1, 1)
+        ahead = Settings._karage_setting("order_date_max_days_ahead")
+        return earliest, fields.Datetime.now() + timedelta(days=max(ahead, 0))
+
+    def _date_errors(self, document):
+        moment = self.utc_date(document["OrderDate"])
+        earliest, latest = self.date_window()
+        if moment is None or not earliest <= moment <= latest:
+            return {
+                "OrderDate": [
+                    f"must lie between {earliest:%Y-%m-%d} and "
+                    f"{latest:%Y-%m-%d %H:%M} UTC (settings Earliest OrderDate "
+                    "and OrderDate Days Ahead)"
+                ]
+            }
+        return {}
+
+    # lines --------------------------------------------------------------------
+
+    def _line_count_errors(self, document):
+        limit = self.env["res.config.settings"]._karage_setting("max_order_lines")
+        count = len(document["OrderItems"])
+        if limit > 0 and count > limit:
+            return {
+                "OrderItems": [
+                    f"{count} lines exceed the maximum of {limit} lines per order "
+                    "(setting Maximum Lines per Order)"
+                ]
+            }
+        return {}
+
+    def _quantity_errors(self, document):
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        step = 10**-digits
+        resolver = self.component(usage="product.resolver")
+        errors = {}
+        for index, item in enumerate(document["OrderItems"]):
+            qty = item["Quantity"]
+            field = f"OrderItems.{index}.Quantity"
+            if not _is_multiple(qty, step):
+                errors[field] = [
+                    f"{qty} has more than {digits} decimals (precision Product "
+                    "Unit of Measure)"
+                ]
+                continue
+            # the product's own unit may be coarser (whole units, dozens);
+            # an unknown product is the order's creation to report
+            try:
+                product = resolver.resolve(item, index)
+            except KaragePosError:
+                continue
+            message = self.uom_error(product, qty)
+            if message:
+                errors[field] = [message]
+        return errors
+
+    def uom_error(self, product, qty):
+        """Why ``qty`` cannot be sold in ``product``'s unit, or ``None``."""
+        uom = product.uom_id
+        if uom.rounding and not _is_multiple(qty, uom.rounding):
+            return (
+                f"{qty} is finer than the rounding {uom.rounding:g} of the unit "
+                f"{uom.name} of {product.display_name}"
+            )
+        return None
+
+    # payments -----------------------------------------------------------------
+
+    def _cent_errors(self, document):
+        """Figures Odoo books (payments) or compares to the cent (totals)
+        must be whole cents: 80.501 would be accepted as 80.50."""
+        currency = self.env.company.currency_id
+        figures = [
+            (field, document.get(field))
+            for field in ("AmountPaid", "AmountTotal", "Tax", "GrandTotal")
+        ] + [
+            (f"CheckoutDetails.{index}.AmountPaid", detail["AmountPaid"])
+            for index, detail in enumerate(document["CheckoutDetails"])
+        ]
+        return {
+            field: [
+                f"{amount} is not a whole amount of {currency.name} "
+                f"(rounding {currency.rounding:g})"
+            ]
+            for field, amount in figures
+            if amount is not None and not _is_multiple(amount, currency.rounding)
+        }
+
+
+def _is_multiple(value, step):
+    """Whether ``value`` is a whole number of ``step`` (within float noise)."""
+    steps = value / step
+    # the division errs by a few units in the last place, and a client
+    # that adds 500 line totals as floats by many more
+    return abs(steps - float_round(steps, 0)) <= EPSILON + abs(steps) * 1e-11

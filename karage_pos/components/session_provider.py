@@ -64,19 +64,7 @@ class KaragePosSessionProvider(Component):
             # stock, drawer and figures
             config = sale.config_id
         elif config_id:
-            config = self.env["pos.config"].search(
-                [("id", "=", config_id), ("company_id", "=", company.id)]
-            )
-            if not config:
-                raise KaragePosError(
-                    f"POS configuration {config_id} not found",
-                    details={
-                        "pos_config_id": [
-                            f"no active POS configuration {config_id} in "
-                            f"company {company.name}"
-                        ]
-                    },
-                )
+            config = self._named_config(config_id)
         elif len(bound) == 1:
             config = self.env["pos.config"].browse(bound.id)
         else:
@@ -87,6 +75,24 @@ class KaragePosSessionProvider(Component):
                 )
         # a refund of a sale of another branch reads that sale: refused too
         self.check_bound(config | (sale.config_id if sale else config))
+        return config
+
+    def _named_config(self, config_id):
+        """The active POS configuration ``config_id`` of the company (422)."""
+        company = self.env.company
+        config = self.env["pos.config"].search(
+            [("id", "=", config_id), ("company_id", "=", company.id)]
+        )
+        if not config:
+            raise KaragePosError(
+                f"POS configuration {config_id} not found",
+                details={
+                    "pos_config_id": [
+                        f"no active POS configuration {config_id} in "
+                        f"company {company.name}"
+                    ]
+                },
+            )
         return config
 
     def check_bound(self, configs):

@@ -24,6 +24,26 @@ def request_fingerprint(body):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+INSERT_CLAIMS = """
+    INSERT INTO karage_pos_idempotency
+        (key, kind, state, endpoint, request_hash, external_order_id,
+         processing_started_at, user_id, company_id, claim_token,
+         create_uid, write_uid, create_date, write_date)
+    SELECT r.*, r.user_id, r.user_id, r.started, r.started
+      FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[],
+                  %s::varchar[], %s::varchar[], %s::varchar[],
+                  %s::timestamp[], %s::int[], %s::int[], %s::varchar[])
+        AS r(key, kind, state, endpoint, request_hash,
+             external_order_id, started, user_id, company_id, token)
+    ON CONFLICT (key, kind, company_id) DO NOTHING
+    RETURNING id"""
+
+
+def _columns(rows):
+    """The rows as one array per column, for ``unnest``."""
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
 class KaragePosIdempotency(models.Model):
     """A claim on one ``Idempotency-Key``, or on one ``OrderID``.
 
@@ -128,7 +148,14 @@ class KaragePosIdempotency(models.Model):
                 verdicts[key] = verdict
             else:
                 candidates[rows[key][0]] = entry
-        # take the candidates; one another request took first is busy
+        verdicts.update(self._karage_take(holder, kind, keys, candidates))
+        return verdicts
+
+    @api.model
+    def _karage_take(self, holder, kind, keys, candidates):
+        """Lock the ``candidates`` ({claim id: entry}) and mark them this
+        request's; one another request took first is busy."""
+        verdicts = {}
         locked = self._karage_rows(holder, kind, keys, ids=tuple(candidates), lock=True)
         now = fields.Datetime.now()
         for record_id, entry in candidates.items():
@@ -270,8 +297,30 @@ class KaragePosIdempotency(models.Model):
     def _karage_insert(self, holder, kind, entries):
         """Insert the claims not recorded yet, committed in their own
         transaction so that everybody sees them processing at once."""
+        rows = self._karage_new_rows(holder, kind, entries)
+        if holder.test_mode:
+            self.env.cr.execute(INSERT_CLAIMS, _columns(rows))
+            holder.inserted.update(row[0] for row in self.env.cr.fetchall())
+            return
+        with _read_committed(self.env.registry.cursor()) as cr:
+            # only the keys never seen: inserting a key whose row another
+            # request holds (and may be updating) would wait for it to end
+            cr.execute(
+                """SELECT key FROM karage_pos_idempotency
+                    WHERE company_id = %s AND kind = %s AND key IN %s""",
+                [self.env.company.id, kind, tuple(row[0] for row in rows)],
+            )
+            known = {key for (key,) in cr.fetchall()}
+            rows = [row for row in rows if row[0] not in known]
+            if rows:
+                cr.execute(INSERT_CLAIMS, _columns(rows))
+                holder.inserted.update(row[0] for row in cr.fetchall())
+
+    @api.model
+    def _karage_new_rows(self, holder, kind, entries):
+        """The claim rows of ``entries``, processing for this request."""
         now = fields.Datetime.now()
-        rows = [
+        return [
             (
                 key,
                 kind,
@@ -286,39 +335,6 @@ class KaragePosIdempotency(models.Model):
             )
             for key, fingerprint, endpoint, order_id in entries
         ]
-        query = """
-            INSERT INTO karage_pos_idempotency
-                (key, kind, state, endpoint, request_hash, external_order_id,
-                 processing_started_at, user_id, company_id, claim_token,
-                 create_uid, write_uid, create_date, write_date)
-            SELECT r.*, r.user_id, r.user_id, r.started, r.started
-              FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[],
-                          %s::varchar[], %s::varchar[], %s::varchar[],
-                          %s::timestamp[], %s::int[], %s::int[], %s::varchar[])
-                AS r(key, kind, state, endpoint, request_hash,
-                     external_order_id, started, user_id, company_id, token)
-            ON CONFLICT (key, kind, company_id) DO NOTHING
-            RETURNING id"""
-        params = [list(column) for column in zip(*rows, strict=True)]
-        if holder.test_mode:
-            self.env.cr.execute(query, params)
-            holder.inserted.update(row[0] for row in self.env.cr.fetchall())
-            return
-        with _read_committed(self.env.registry.cursor()) as cr:
-            # only the keys never seen: inserting a key whose row another
-            # request holds (and may be updating) would wait for it to end
-            cr.execute(
-                """SELECT key FROM karage_pos_idempotency
-                    WHERE company_id = %s AND kind = %s AND key IN %s""",
-                [self.env.company.id, kind, tuple(row[0] for row in rows)],
-            )
-            known = {key for (key,) in cr.fetchall()}
-            rows = [row for row in rows if row[0] not in known]
-            if not rows:
-                return
-            params = [list(column) for column in zip(*rows, strict=True)]
-            cr.execute(query, params)
-            holder.inserted.update(row[0] for row in cr.fetchall())
 
     def _karage_cleanup_domain(self, limit_date):
         # a claim still processing is a request running (or crashed less

@@ -60,49 +60,18 @@ class PosSession(models.Model):
     @api.model
     def _karage_due_sessions(self, now):
         """``[(session, why)]``: the Karage sessions to close at ``now``."""
-        sessions = self.sudo().search(
-            [("state", "in", ("opened", "closing_control")), ("rescue", "=", False)]
-        )
-        if not sessions:
-            return []
-        Order = self.env["pos.order"].sudo()
-        # The integration's sessions: those of a configuration set for
-        # Karage, and any that received a Karage order (branches). The
-        # company's fallback configuration is not enough: it may be a till
-        # whose cashier counts the drawer.
-        karage_configs = self.env["res.company"].sudo().search([]).karage_pos_config_id
-        with_orders = {
-            session
-            for (session,) in Order._read_group(
-                [
-                    ("session_id", "in", sessions.ids),
-                    ("external_order_source", "=", KARAGE_SOURCE),
-                ],
-                ["session_id"],
-            )
-        }
-        sessions = sessions.filtered(
-            lambda s: s.config_id in karage_configs or s in with_orders
-        )
+        sessions = self._karage_sessions()
         last_order = dict(
-            Order._read_group(
+            self.env["pos.order"]
+            .sudo()
+            ._read_group(
                 [("session_id", "in", sessions.ids)],
                 ["session_id"],
                 ["create_date:max"],
             )
         )
-        settings = self.env["res.config.settings"]
-        raw_cutoff = settings._karage_setting("close_cutoff")
-        try:
-            cutoff = parse_close_cutoff(raw_cutoff)
-        except ValueError:
-            _logger.warning(
-                "Karage daily close: cut-off %r is not HH:MM nor off; no daily "
-                "close until it is fixed in the settings",
-                raw_cutoff,
-            )
-            cutoff = None
-        idle = settings._karage_setting("close_idle_minutes")
+        cutoff, raw_cutoff = self._karage_cutoff()
+        idle = self.env["res.config.settings"]._karage_setting("close_idle_minutes")
         due = []
         for session in sessions:
             tz_name = session.company_id._karage_timezone()
@@ -111,21 +80,59 @@ class PosSession(models.Model):
                 if session.stop_at and session.stop_at <= now - CLOSING_CONTROL_GRACE:
                     due.append((session, _("left in closing control")))
             elif cutoff and session.start_at < _last_cutoff(cutoff, tz_name, now):
-                due.append(
-                    (
-                        session,
-                        _(
-                            "opened before the daily close time %(time)s " "(%(tz)s)",
-                            time=raw_cutoff,
-                            tz=tz_name,
-                        ),
-                    )
+                why = _(
+                    "opened before the daily close time %(time)s (%(tz)s)",
+                    time=raw_cutoff,
+                    tz=tz_name,
                 )
+                due.append((session, why))
             elif idle > 0 and last <= now - timedelta(minutes=idle):
                 due.append(
                     (session, _("no order for %(minutes)s minutes", minutes=idle))
                 )
         return due
+
+    @api.model
+    def _karage_sessions(self):
+        """The integration's open sessions: those of a configuration set for
+        Karage, and any that received a Karage order (branches). The
+        company's fallback configuration is not enough: it may be a till
+        whose cashier counts the drawer."""
+        sessions = self.sudo().search(
+            [("state", "in", ("opened", "closing_control")), ("rescue", "=", False)]
+        )
+        if not sessions:
+            return sessions
+        karage_configs = self.env["res.company"].sudo().search([]).karage_pos_config_id
+        with_orders = {
+            session
+            for (session,) in self.env["pos.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("session_id", "in", sessions.ids),
+                    ("external_order_source", "=", KARAGE_SOURCE),
+                ],
+                ["session_id"],
+            )
+        }
+        return sessions.filtered(
+            lambda s: s.config_id in karage_configs or s in with_orders
+        )
+
+    @api.model
+    def _karage_cutoff(self):
+        """``((hour, minute) or None, setting)`` of the daily close."""
+        raw_cutoff = self.env["res.config.settings"]._karage_setting("close_cutoff")
+        try:
+            return parse_close_cutoff(raw_cutoff), raw_cutoff
+        except ValueError:
+            _logger.warning(
+                "Karage daily close: cut-off %r is not HH:MM nor off; no daily "
+                "close until it is fixed in the settings",
+                raw_cutoff,
+            )
+            return None, raw_cutoff
 
     def _karage_close(self, why, now):
         """Close this session the normal way, or put it back and report it.
@@ -154,24 +161,24 @@ class PosSession(models.Model):
                 error.pgcode,
             )
             session._karage_put_back(marked)
-        except Exception as error:
-            if isinstance(error, UserError):
-                reason = error.args[0]
-                _logger.warning(
-                    "Karage daily close: session %s cannot close: %s",
-                    session.name,
-                    reason,
-                )
-            else:
-                reason = _("Unexpected error: %s", error)
-                _logger.exception(
-                    "Karage daily close: session %s cannot close", session.name
-                )
-            session._karage_put_back(marked, reason)
+        except Exception as error:  # noqa: BLE001 - reported, never silent
+            session._karage_put_back(marked, session._karage_failure(error))
         else:
             _logger.info("Karage daily close: closed session %s", session.name)
             return True
         return False
+
+    def _karage_failure(self, error):
+        """Why this session could not close, for its POS managers (logged)."""
+        if isinstance(error, UserError):
+            _logger.warning(
+                "Karage daily close: session %s cannot close: %s",
+                self.name,
+                error.args[0],
+            )
+            return error.args[0]
+        _logger.exception("Karage daily close: session %s cannot close", self.name)
+        return _("Unexpected error: %s", error)
 
     @api.model
     @contextmanager
@@ -248,9 +255,7 @@ class PosSession(models.Model):
         """One open activity per POS manager for this session and reason."""
         summary = self._karage_close_summary()
         note = plaintext2html(reason)
-        managers = self.env.ref("point_of_sale.group_pos_manager").users.filtered(
-            lambda u: not u.share and self.company_id in u.company_ids
-        )
+        managers = self.company_id._karage_pos_managers()
         if not managers:
             _logger.warning(
                 "Karage daily close: no POS manager in company %s, the "

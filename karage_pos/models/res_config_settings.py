@@ -17,6 +17,11 @@ DEFAULTS = {
     "order_date_max_days_ahead": 1,
     "close_cutoff": "00:00",
     "close_idle_minutes": 0,
+    "alert_silence_minutes": 0,
+    "alert_hours_start": "09:00",
+    "alert_hours_end": "22:00",
+    "alert_failure_rate": 20,
+    "alert_failure_min_orders": 10,
 }
 # "off" rather than empty: an emptied setting is deleted and reads as its default
 CLOSE_CUTOFF_OFF = "off"
@@ -34,6 +39,17 @@ def parse_close_cutoff(value):
     match = CLOSE_CUTOFF_PATTERN.fullmatch(value)
     if not match:
         raise ValueError(f"not a time as HH:MM, nor {CLOSE_CUTOFF_OFF}: {value!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def parse_clock(value):
+    """``(hour, minute)`` of an "HH:MM" time of day.
+
+    :raises ValueError: for anything else
+    """
+    match = CLOSE_CUTOFF_PATTERN.fullmatch((value or "").strip())
+    if not match:
+        raise ValueError(f"not a time as HH:MM: {value!r}")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -112,6 +128,40 @@ class ResConfigSettings(models.TransientModel):
     karage_pos_partner_id = fields.Many2one(
         related="company_id.karage_pos_partner_id", readonly=False
     )
+    karage_pos_alert_silence_minutes = fields.Integer(
+        string="Alert after Silence (minutes)",
+        config_parameter="karage_pos.alert_silence_minutes",
+        default=DEFAULTS["alert_silence_minutes"],
+        help="A branch that sends nothing for this long within its business "
+        "hours raises an activity for the POS administrators. 0: never.",
+    )
+    karage_pos_alert_hours_start = fields.Char(
+        string="Business Hours Start",
+        config_parameter="karage_pos.alert_hours_start",
+        default=DEFAULTS["alert_hours_start"],
+        help="Local time (HH:MM, OrderDate time zone) from which silence "
+        "counts; an end before the start spans midnight.",
+    )
+    karage_pos_alert_hours_end = fields.Char(
+        string="Business Hours End",
+        config_parameter="karage_pos.alert_hours_end",
+        default=DEFAULTS["alert_hours_end"],
+        help="Local time (HH:MM, OrderDate time zone) until which silence counts.",
+    )
+    karage_pos_alert_failure_rate = fields.Integer(
+        string="Alert at Failed Orders (%)",
+        config_parameter="karage_pos.alert_failure_rate",
+        default=DEFAULTS["alert_failure_rate"],
+        help="Share of the orders received by a branch in the last hour that "
+        "failed, from which the POS administrators get an activity. 0: never.",
+    )
+    karage_pos_alert_failure_min_orders = fields.Integer(
+        string="Minimum Orders in the Hour",
+        config_parameter="karage_pos.alert_failure_min_orders",
+        default=DEFAULTS["alert_failure_min_orders"],
+        help="The failure share is judged only on at least this many orders "
+        "received in the hour.",
+    )
     karage_pos_invoice_orders = fields.Boolean(
         related="company_id.karage_pos_invoice_orders", readonly=False
     )
@@ -133,8 +183,36 @@ class ResConfigSettings(models.TransientModel):
                     _("Close Idle Sessions After cannot be negative.")
                 )
 
+    @api.constrains(
+        "karage_pos_alert_silence_minutes",
+        "karage_pos_alert_hours_start",
+        "karage_pos_alert_hours_end",
+        "karage_pos_alert_failure_rate",
+        "karage_pos_alert_failure_min_orders",
+    )
+    def _check_karage_alerts(self):
+        for settings in self:
+            try:
+                parse_clock(settings.karage_pos_alert_hours_start)
+                parse_clock(settings.karage_pos_alert_hours_end)
+            except ValueError as error:
+                raise ValidationError(
+                    _("Business hours must be times as HH:MM (e.g. 09:00).")
+                ) from error
+            if (
+                settings.karage_pos_alert_silence_minutes < 0
+                or settings.karage_pos_alert_failure_min_orders < 0
+                or not 0 <= settings.karage_pos_alert_failure_rate <= 100
+            ):
+                raise ValidationError(
+                    _(
+                        "Alert minutes and orders cannot be negative; the "
+                        "failed share is a percentage from 0 to 100."
+                    )
+                )
+
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         # Odoo stores an integer setting of 0 as no value at all, which
         # reads back as the default (Record Retention 0, "keep", would read
         # 30): store the 0 itself
@@ -144,6 +222,7 @@ class ResConfigSettings(models.TransientModel):
             if isinstance(default, int) and field in self._fields:
                 if self[field] == 0:
                     params.set_param(PARAM_PREFIX + name, "0")
+        return res
 
     @api.model
     def _karage_setting(self, name):

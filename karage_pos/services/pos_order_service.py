@@ -166,34 +166,25 @@ class KaragePosOrderService(Component):
         and each claimed order is accepted by :meth:`_karage_accept`.
         """
         started = time.perf_counter()
-        prepared = []
-        for raw in raws:
-            order_id = raw.get("OrderID") if isinstance(raw, dict) else None
-            try:
-                document = self._validated(raw)
-            except InvalidPayload as error:
-                prepared.append((raw, order_id, None, error))
-            else:
-                prepared.append((raw, order_id, document, None))
+        prepared = [self._prepared(raw) for raw in raws]
         verdicts = self._claim_orders(prepared, endpoint)
         results, seen = [], {}
         for raw, order_id, document, error in prepared:
-            # what the log files it under: a refund under its own key
-            log_id = order_id
-            if document is not None:
-                key = log_id = order_key(document)
-                fingerprint = content_fingerprint(document)
-                kind, claim = verdicts[key]
-                if kind == "refused":
-                    error = claim
-                elif seen.get(key, fingerprint) != fingerprint:
-                    error = DuplicateOrder(
-                        f"OrderID {key} appears more than once in this "
-                        "request with different content: the content "
-                        "accepted first is kept",
-                    )
+            if document is None:
+                code, body = self._refuse(endpoint, raw, error, started, order_id)
+                results.append((code, body, order_id))
+                continue
+            # a refund is filed under its own key
+            key, fingerprint = order_key(document), content_fingerprint(document)
+            kind, claim = verdicts[key]
+            error = claim if kind == "refused" else None
+            if error is None and seen.get(key, fingerprint) != fingerprint:
+                error = DuplicateOrder(
+                    f"OrderID {key} appears more than once in this request with "
+                    "different content: the content accepted first is kept",
+                )
             if error is not None:
-                code, body = self._refuse(endpoint, raw, error, started, log_id)
+                code, body = self._refuse(endpoint, raw, error, started, key)
             else:
                 code, body = self._accept_guarded(document, raw, endpoint, started)
                 if code < 300:
@@ -205,6 +196,14 @@ class KaragePosOrderService(Component):
                     verdicts[key] = ("claimed", None)
             results.append((code, body, order_id))
         return results
+
+    def _prepared(self, raw):
+        """``(raw, OrderID, document or None, InvalidPayload or None)``."""
+        order_id = raw.get("OrderID") if isinstance(raw, dict) else None
+        try:
+            return raw, order_id, self._validated(raw), None
+        except InvalidPayload as error:
+            return raw, order_id, None, error
 
     def _claim_orders(self, prepared, endpoint):
         """Claim the OrderID of every valid order: ``{OrderID: verdict}``."""

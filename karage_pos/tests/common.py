@@ -48,28 +48,28 @@ class KarageDataMixin:
         company.karage_pos_config_id = cls.config
         company.karage_pos_timezone = "UTC"
         cls.tax15 = env["account.tax"].create(
-            {
-                "name": "Karage VAT 15%",
-                "amount": 15.0,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-            }
+            {"name": "Karage VAT 15%", "amount": 15.0, "type_tax_use": "sale"}
         )
         cls.chair = cls._product("Karage Office Chair", 70.0, cls.tax15)
         cls.oil = cls._product("Karage Fuchs Oil 5W30", 45.0, cls.tax15)
         cls.untaxed = cls._product("Karage Untaxed Wash", 70.0, None)
-        cls.pos_user = env["res.users"].create(
+        cls.pos_user = cls._pos_user()
+        env["ir.config_parameter"].sudo().set_param("karage_pos.valid_statuses", "103")
+
+    @classmethod
+    def _pos_user(cls):
+        """The integration user: Point of Sale / User, nothing more."""
+        return cls.env["res.users"].create(
             {
                 "name": "Karage Integration Test",
                 "login": "karage_integration_test",
                 "email": "karage-test@example.com",
                 "groups_id": [
-                    Command.link(env.ref("base.group_user").id),
-                    Command.link(env.ref("point_of_sale.group_pos_user").id),
+                    Command.link(cls.env.ref("base.group_user").id),
+                    Command.link(cls.env.ref("point_of_sale.group_pos_user").id),
                 ],
             }
         )
-        env["ir.config_parameter"].sudo().set_param("karage_pos.valid_statuses", "103")
 
     @classmethod
     def _product(cls, name, price, tax):
