@@ -57,17 +57,18 @@ class KarageDataMixin:
         env["ir.config_parameter"].sudo().set_param("karage_pos.valid_statuses", "103")
 
     @classmethod
-    def _pos_user(cls):
-        """The integration user: Point of Sale / User, nothing more."""
+    def _pos_user(cls, login="karage_integration_test", **more):
+        """An integration user: Point of Sale / User, nothing more."""
         return cls.env["res.users"].create(
             {
-                "name": "Karage Integration Test",
-                "login": "karage_integration_test",
-                "email": "karage-test@example.com",
+                "name": login.replace("_", " ").title(),
+                "login": login,
+                "email": f"{login}@example.com",
                 "groups_id": [
                     Command.link(cls.env.ref("base.group_user").id),
                     Command.link(cls.env.ref("point_of_sale.group_pos_user").id),
                 ],
+                **more,
             }
         )
 
@@ -110,6 +111,33 @@ class KarageDataMixin:
         payload["OrderItems"][0]["OdooItemID"] = (product or self.chair).id
         payload.update(overrides)
         return payload
+
+    def sale_payload(self, order_id, quantity=1, price=70.0, discount=0.0, **more):
+        """A sale of ``quantity`` chairs at ``price`` less ``discount``, with
+        the 15 % tax, paid in cash (negative quantities: its refund)."""
+        net = round(price * quantity - discount * (1 if quantity > 0 else -1), 2)
+        tax = round(net * 0.15, 2)
+        total = round(net + tax, 2)
+        item = {"OdooItemID": self.chair.id, "Price": price, "Quantity": quantity}
+        if discount:
+            item["DiscountAmount"] = discount
+        return self.payload(
+            order_id,
+            **{
+                "OrderItems": [item],
+                "AmountTotal": net,
+                "Tax": tax,
+                "GrandTotal": total,
+                "AmountPaid": total,
+                "CheckoutDetails": [{"PaymentMode": 1, "AmountPaid": total}],
+                **more,
+            },
+        )
+
+    def refund_payload(self, order_id, quantity=-1, **more):
+        """The refund (OrderStatus 106) of ``-quantity`` chairs of sale
+        ``order_id``, paid back in cash."""
+        return self.sale_payload(order_id, quantity, OrderStatus=106, **more)
 
     def karage_orders(self):
         return (

@@ -15,17 +15,8 @@ class BranchDataMixin(KarageDataMixin):
     def setup_branch_data(cls):
         cls.north = cls._branch("Karage North", "KNO")
         cls.south = cls._branch("Karage South", "KSO")
-        cls.north_user = cls.env["res.users"].create(
-            {
-                "name": "Karage North Till",
-                "login": "karage_north_till",
-                "email": "karage-north@example.com",
-                "groups_id": [
-                    Command.link(cls.env.ref("base.group_user").id),
-                    Command.link(cls.env.ref("point_of_sale.group_pos_user").id),
-                ],
-                "karage_pos_config_ids": [Command.set(cls.north.ids)],
-            }
+        cls.north_user = cls._pos_user(
+            "karage_north_till", karage_pos_config_ids=[Command.set(cls.north.ids)]
         )
 
     def karage_order(self, order_id):
@@ -191,16 +182,7 @@ class TestBranchesHttp(KarageHttpCase, BranchDataMixin):
         )
         code, body = self.post(SINGLE, self.payload(31, pos_config_id=self.south.id))
         self.assertEqual(code, 200, body)
-        refund = self.payload(
-            31,
-            OrderStatus=106,
-            AmountTotal=-70.0,
-            Tax=-10.5,
-            GrandTotal=-80.5,
-            AmountPaid=-80.5,
-        )
-        refund["OrderItems"][0]["Quantity"] = -1
-        refund["CheckoutDetails"][0]["AmountPaid"] = -80.5
+        refund = self.refund_payload(31)
         code, body = self.post(SINGLE, refund, key=self.north_key)
         self.assertEqual(code, 403, body)
         self.assertEqual(self.karage_orders(), self.karage_order(31))

@@ -103,47 +103,24 @@ class TestCustomers(KarageCase):
 
     def test_refund_of_an_invoiced_sale_gets_a_credit_note(self):
         sale = self.import_order(self.payload(4002, partner_id=self.customer.id))
-        refund_payload = self.payload(
-            4002,
-            OrderStatus=106,
-            AmountTotal=-70.0,
-            Tax=-10.5,
-            GrandTotal=-80.5,
-            AmountPaid=-80.5,
-        )
-        refund_payload["OrderItems"][0]["Quantity"] = -1
-        refund_payload["CheckoutDetails"][0]["AmountPaid"] = -80.5
+        refund_payload = self.refund_payload(4002)
         refund = self.import_order(refund_payload)
         self.assertEqual(refund.partner_id, self.customer)
         self.assertEqual(refund.state, "invoiced")
         self.assertEqual(refund.account_move.move_type, "out_refund")
         self.assertEqual(refund.account_move.reversed_entry_id, sale.account_move)
 
-    def refund_of(self, order_id, **overrides):
-        payload = self.payload(
-            order_id,
-            OrderStatus=106,
-            AmountTotal=-70.0,
-            Tax=-10.5,
-            GrandTotal=-80.5,
-            AmountPaid=-80.5,
-            **overrides,
-        )
-        payload["OrderItems"][0]["Quantity"] = -1
-        payload["CheckoutDetails"][0]["AmountPaid"] = -80.5
-        return payload
-
     def test_refund_goes_to_its_sales_customer_only(self):
         self.import_order(self.payload(4003, partner_id=self.customer.id))
         with self.assertRaisesRegex(KaragePosError, "goes to its sale's customer"):
-            self.import_order(self.refund_of(4003, partner_id=self.walk_in.id))
-        refund = self.import_order(self.refund_of(4003))
+            self.import_order(self.refund_payload(4003, partner_id=self.walk_in.id))
+        refund = self.import_order(self.refund_payload(4003))
         self.assertEqual(refund.partner_id, self.customer)
 
     def test_credit_refund_of_a_default_customer_sale_refused(self):
         self.company.karage_pos_partner_id = self.walk_in
         self.import_order(self.payload(4004))
-        refund = self.refund_of(4004)
+        refund = self.refund_payload(4004)
         refund["CheckoutDetails"][0]["PaymentMode"] = 3
         with self.assertRaisesRegex(KaragePosError, "Credit payment needs a customer"):
             self.import_order(refund)

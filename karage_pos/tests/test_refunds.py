@@ -17,40 +17,11 @@ class TestRefunds(KarageCase):
             "karage_pos.valid_statuses", "103,106"
         )
 
-    def sale(self, order_id=3001, quantity=2, price=70.0, mode=1):
-        net = price * quantity
-        tax = round(net * 0.15, 2)
-        return self.import_order(
-            self.payload(
-                order_id,
-                OrderItems=[
-                    {"OdooItemID": self.chair.id, "Price": price, "Quantity": quantity}
-                ],
-                AmountTotal=net,
-                Tax=tax,
-                GrandTotal=net + tax,
-                AmountPaid=net + tax,
-                CheckoutDetails=[{"PaymentMode": mode, "AmountPaid": net + tax}],
-            )
-        )
+    def sale(self, order_id=3001, quantity=2):
+        return self.import_order(self.sale_payload(order_id, quantity))
 
-    def refund_payload(self, order_id=3001, quantity=-2, price=70.0, **overrides):
-        net = price * quantity
-        tax = round(net * 0.15, 2)
-        payload = self.payload(
-            order_id,
-            OrderStatus=106,
-            OrderItems=[
-                {"OdooItemID": self.chair.id, "Price": price, "Quantity": quantity}
-            ],
-            AmountTotal=net,
-            Tax=tax,
-            GrandTotal=net + tax,
-            AmountPaid=net + tax,
-            CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": net + tax}],
-        )
-        payload.update(overrides)
-        return payload
+    def refund_payload(self, order_id=3001, quantity=-2, **more):
+        return super().refund_payload(order_id, quantity, **more)
 
     def test_full_refund_returns_stock_and_pays_back_through_odoos_refund_path(self):
         sale = self.sale()
@@ -136,18 +107,8 @@ class TestRefunds(KarageCase):
         self.assertAlmostEqual(refund.amount_total, -80.5)
 
     def test_refund_spread_over_two_sale_lines_of_one_product(self):
-        payload = self.payload(
-            3002,
-            OrderItems=[
-                {"OdooItemID": self.chair.id, "Price": 70.0, "Quantity": 1},
-                {"OdooItemID": self.chair.id, "Price": 70.0, "Quantity": 1},
-            ],
-            AmountTotal=140.0,
-            Tax=21.0,
-            GrandTotal=161.0,
-            AmountPaid=161.0,
-            CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": 161.0}],
-        )
+        payload = self.sale_payload(3002, 2)
+        payload["OrderItems"] = [dict(payload["OrderItems"][0], Quantity=1)] * 2
         sale = self.import_order(payload)
         refund = self.import_order(self.refund_payload(order_id=3002, quantity=-2))
         self.assertEqual(refund.lines.refunded_orderline_id, sale.lines)
@@ -164,52 +125,19 @@ class TestRefunds(KarageCase):
 
     def test_refund_gives_back_what_the_sale_charged_not_more(self):
         # sold 2 chairs at 70.00 with 14.00 off (144.90 paid)
-        payload = self.payload(
-            3010,
-            OrderItems=[
-                {
-                    "OdooItemID": self.chair.id,
-                    "Price": 70.0,
-                    "Quantity": 2,
-                    "DiscountAmount": 14.0,
-                }
-            ],
-            AmountTotal=126.0,
-            Tax=18.9,
-            GrandTotal=144.9,
-            AmountPaid=144.9,
-            CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": 144.9}],
-        )
-        self.import_order(payload)
+        self.import_order(self.sale_payload(3010, 2, discount=14.0))
         # a refund of both without the discount would pay back 161.00
         with self.assertRaisesRegex(KaragePosError, "Odoo computes total -144.90"):
             self.import_order(self.refund_payload(order_id=3010))
         refund = self.import_order(
-            self.refund_payload(
-                order_id=3010,
-                AmountTotal=-126.0,
-                Tax=-18.9,
-                GrandTotal=-144.9,
-                AmountPaid=-144.9,
-                CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": -144.9}],
-            )
+            self.refund_payload(order_id=3010, quantity=-2, discount=14.0)
         )
         self.assertAlmostEqual(refund.amount_total, -144.9)
         self.assertAlmostEqual(refund.lines.discount, 10.0)
 
     def test_refund_goes_back_to_its_sales_branch(self):
         branch = self._branch("Karage Refund Branch", "KRB")
-        sale = self.import_order(
-            dict(
-                self.payload(
-                    3011,
-                    OrderItems=[
-                        {"OdooItemID": self.chair.id, "Price": 70.0, "Quantity": 1}
-                    ],
-                ),
-                pos_config_id=branch.id,
-            )
-        )
+        sale = self.import_order(self.sale_payload(3011, 1, pos_config_id=branch.id))
         refund = self.import_order(self.refund_payload(order_id=3011, quantity=-1))
         self.assertEqual(refund.config_id, branch)
         self.assertEqual(

@@ -14,25 +14,9 @@ class TestQueuedRefunds(KarageQueueHttpCase):
             "karage_pos.valid_statuses", "103,106"
         )
 
-    def refund(self, order_id, quantity=-1, **overrides):
-        net = 70.0 * quantity
-        tax = round(net * 0.15, 2)
-        payload = self.payload(
-            order_id,
-            OrderStatus=106,
-            AmountTotal=net,
-            Tax=tax,
-            GrandTotal=net + tax,
-            AmountPaid=net + tax,
-            **overrides,
-        )
-        payload["OrderItems"][0]["Quantity"] = quantity
-        payload["CheckoutDetails"][0]["AmountPaid"] = net + tax
-        return payload
-
     def test_refund_of_a_queued_sale_waits_for_it_then_links_to_it(self):
         self.assertEqual(self.post(SINGLE, self.payload(6001))[0], 202)
-        code, body = self.post(SINGLE, self.refund(6001))
+        code, body = self.post(SINGLE, self.refund_payload(6001))
         self.assertEqual(code, 202, body)
         self.assertTrue(body["data"]["status_url"].endswith("/pos-order/6001:refund"))
         refund_log = self.log_of("6001:refund")
@@ -54,7 +38,7 @@ class TestQueuedRefunds(KarageQueueHttpCase):
         self.assertEqual(body["data"]["order"]["refunded_order"], "6001")
 
     def test_refund_of_an_unknown_sale_is_refused_at_the_door(self):
-        code, body = self.post(SINGLE, self.refund(6002))
+        code, body = self.post(SINGLE, self.refund_payload(6002))
         self.assertEqual(code, 422)
         self.assertEqual(body["error"], "Original order 6002 not found")
         self.assertFalse(self.log_of("6002:refund").job_id)
@@ -62,31 +46,29 @@ class TestQueuedRefunds(KarageQueueHttpCase):
     def test_refund_of_more_than_was_sold_is_refused_at_the_door(self):
         self.post(SINGLE, self.payload(6003))
         self.run_job(self.log_of(6003))
-        code, body = self.post(SINGLE, self.refund(6003, quantity=-2))
+        code, body = self.post(SINGLE, self.refund_payload(6003, quantity=-2))
         self.assertEqual(code, 422)
         self.assertIn("Refund of more than was sold", body["error"])
         self.assertFalse(self.log_of("6003:refund").job_id)
 
     def test_refund_of_a_queued_sale_is_checked_against_its_content(self):
         self.post(SINGLE, self.payload(6005))  # one chair, job waiting
-        code, body = self.post(SINGLE, self.refund(6005, quantity=-2))
+        code, body = self.post(SINGLE, self.refund_payload(6005, quantity=-2))
         self.assertEqual(code, 422)
         self.assertIn("Refund of more than was sold", body["error"])
 
     def test_queued_refunds_count_against_the_sale(self):
-        payload = self.payload(6006)
-        payload["OrderItems"][0]["Quantity"] = 2
-        payload.update(AmountTotal=140.0, Tax=21.0, GrandTotal=161.0, AmountPaid=161.0)
-        payload["CheckoutDetails"][0]["AmountPaid"] = 161.0
-        self.post(SINGLE, payload)
+        self.post(SINGLE, self.sale_payload(6006, 2))
         self.run_job(self.log_of(6006))
-        first = self.post(SINGLE, self.refund(6006, RefundID="A"))
+        first = self.post(SINGLE, self.refund_payload(6006, RefundID="A"))
         self.assertEqual(first[0], 202, first[1])
         # the first refund still waits: only one chair is left to refund
-        code, body = self.post(SINGLE, self.refund(6006, quantity=-2, RefundID="B"))
+        code, body = self.post(
+            SINGLE, self.refund_payload(6006, quantity=-2, RefundID="B")
+        )
         self.assertEqual(code, 422)
         self.assertIn("1 remain to refund", body["error"])
-        second = self.post(SINGLE, self.refund(6006, RefundID="C"))
+        second = self.post(SINGLE, self.refund_payload(6006, RefundID="C"))
         self.assertEqual(second[0], 202, second[1])
         self.run_job(self.log_of("6006:refund:A"))
         self.run_job(self.log_of("6006:refund:C"))
