@@ -6,16 +6,20 @@
     "version": "18.0.1.0.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/karage/karage-odoo",
-    "author": "Karage, Odoo Community Association (OCA)",
+    "author": "Karage",
     "maintainers": ["karage"],
     "license": "LGPL-3",
     "development_status": "Beta",
     "installable": True,
     "depends": ["karage_pos", "queue_job", "queue_job_batch"],
+    "assets": {
+        "web.assets_tests": ["karage_pos_queue/static/tests/tours/**/*"],
+    },
     "data": [
         "data/queue_job_channel_data.xml",
         "data/queue_job_function_data.xml",
         "views/karage_pos_webhook_log_views.xml",
+        "views/karage_pos_overview_views.xml",
         "views/res_config_settings_views.xml",
     ],
 }

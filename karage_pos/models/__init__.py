@@ -4,6 +4,9 @@ from . import karage_pos_retention_mixin
 from . import karage_pos_idempotency
 from . import karage_pos_payment_mode
 from . import karage_pos_webhook_log
+from . import karage_pos_overview
+from . import karage_pos_overview_payment
+from . import karage_pos_alert
 from . import pos_order
 from . import pos_session
 from . import product_template

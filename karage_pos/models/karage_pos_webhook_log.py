@@ -42,6 +42,15 @@ class KaragePosWebhookLog(models.Model):
     pos_order_id = fields.Many2one(
         "pos.order", string="POS Order", readonly=True, ondelete="set null"
     )
+    pos_config_id = fields.Many2one(
+        "pos.config",
+        string="Branch",
+        readonly=True,
+        index=True,
+        ondelete="set null",
+        help="POS configuration the order was sent to: its order's, else the "
+        "payload's pos_config_id, else the branch it would go to.",
+    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -87,6 +96,9 @@ class KaragePosWebhookLog(models.Model):
             name: _storable(value) if isinstance(value, str) else value
             for name, value in values.items()
         }
+        values.setdefault(
+            "pos_config_id", self._karage_branch(payload, values.get("pos_order_id"))
+        )
         return self.sudo().create(
             {
                 "endpoint": endpoint,
@@ -98,6 +110,35 @@ class KaragePosWebhookLog(models.Model):
                 **values,
             }
         )
+
+    @api.model
+    def _karage_branch(self, payload, pos_order_id=None):
+        """Id of the POS configuration an order went or was sent to.
+
+        The created order's, else the payload's ``pos_config_id`` when it is
+        one of the company's configurations (archived too: a refusal names
+        the branch it was meant for), else the branch the order would go to
+        (the user's only branch, else the company's Karage configuration);
+        False when the company has none.
+        """
+        if pos_order_id:
+            return self.env["pos.order"].sudo().browse(pos_order_id).config_id.id
+        company = self.env.company
+        config_id = payload.get("pos_config_id") if isinstance(payload, dict) else None
+        Config = self.env["pos.config"].sudo().with_context(active_test=False)
+        # a refused payload may hold anything: only a database id is looked up
+        if type(config_id) is int and 0 < config_id < 2**31:
+            config = Config.search(
+                [("id", "=", config_id), ("company_id", "=", company.id)]
+            )
+            if config:
+                return config.id
+        bound = self.env.user.sudo().karage_pos_config_ids.filtered(
+            lambda c: c.company_id == company
+        )
+        if len(bound) == 1:
+            return bound.id
+        return company.sudo()._karage_pos_config().id
 
     @api.model
     def _karage_json(self, value):

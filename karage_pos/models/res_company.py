@@ -69,3 +69,11 @@ class ResCompany(models.Model):
     def _karage_timezone(self):
         self.ensure_one()
         return self.karage_pos_timezone or self.partner_id.tz or "UTC"
+
+    def _karage_pos_managers(self):
+        """The internal *Point of Sale / Administrator* users of this company:
+        they get the activities of the daily close and of the alerts."""
+        self.ensure_one()
+        return self.env.ref("point_of_sale.group_pos_manager").users.filtered(
+            lambda u: not u.share and self in u.company_ids
+        )

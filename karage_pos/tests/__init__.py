@@ -11,3 +11,5 @@ from . import test_branches
 from . import test_refunds
 from . import test_customers
 from . import test_payload_generations
+from . import test_overview
+from . import test_alerts

@@ -4,3 +4,4 @@ from . import test_status
 from . import test_hardening
 from . import test_branches
 from . import test_refunds
+from . import test_overview
