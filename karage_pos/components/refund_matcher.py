@@ -93,10 +93,10 @@ class KaragePosRefundMatcher(Component):
         try:
             sale = self.sale(document, lock=True)
         except RetryLater:
-            document = self._pending_sale(origin)
-            if not document:
+            pending = self._pending_sale(origin)
+            if not pending:
                 raise
-            sale, rows = None, self._document_rows(document)
+            sale, rows = None, self._document_rows(pending)
         else:
             rows = self._sale_rows(sale)
         self._allocate(document, rows, origin, prior)
@@ -130,10 +130,10 @@ class KaragePosRefundMatcher(Component):
     def _allocate(self, document, rows, origin, prior=()):
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         remaining = [qty for __, __, qty in rows]
-        for document in prior:
+        for earlier in prior:
             left = list(remaining)
             try:
-                self._take(document, rows, left, origin, digits)
+                self._take(earlier, rows, left, origin, digits)
             except KaragePosError:
                 continue  # refused when its own job runs: returns nothing
             remaining[:] = left
