@@ -5,6 +5,9 @@ import json
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from ..schemas import REFUND_STATUS
+from .pos_order import KARAGE_SOURCE
+
 
 def _storable(text):
     text = text.replace("\x00", "")
@@ -133,6 +136,22 @@ class KaragePosWebhookLog(models.Model):
             )
             if config:
                 return config.id
+        if isinstance(payload, dict) and payload.get("OrderStatus") == REFUND_STATUS:
+            # a refund goes where its sale was made
+            sale = (
+                self.env["pos.order"]
+                .sudo()
+                .search(
+                    [
+                        ("external_order_source", "=", KARAGE_SOURCE),
+                        ("external_order_id", "=", str(payload.get("OrderID")).strip()),
+                        ("company_id", "=", company.id),
+                    ],
+                    limit=1,
+                )
+            )
+            if sale:
+                return sale.config_id.id
         bound = self.env.user.sudo().karage_pos_config_ids.filtered(
             lambda c: c.company_id == company
         )

@@ -217,6 +217,7 @@ class KaragePosWebhookLog(models.Model):
         (self | sharing).sudo().write(
             {
                 "pos_order_id": order.id,
+                "pos_config_id": order.config_id.id,
                 "status_code": 200,
                 "response": self._karage_json(body),
                 "error": False,
