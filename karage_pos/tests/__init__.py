@@ -11,5 +11,6 @@ from . import test_branches
 from . import test_refunds
 from . import test_customers
 from . import test_payload_generations
+from . import test_tours
 from . import test_overview
 from . import test_alerts

@@ -4,4 +4,5 @@ from . import test_status
 from . import test_hardening
 from . import test_branches
 from . import test_refunds
+from . import test_tours
 from . import test_overview
