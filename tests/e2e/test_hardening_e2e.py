@@ -6,8 +6,7 @@ database connections (inside Odoo's test suite they share one)."""
 import threading
 import time
 
-BULK = "/api/v1/webhook/pos-order/bulk"
-SINGLE = "/api/v1/webhook/pos-order"
+from karage_endpoints import BULK, SINGLE
 
 
 def test_concurrent_copy_of_an_idempotent_request_is_409_at_once(odoo):

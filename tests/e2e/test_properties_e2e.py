@@ -45,6 +45,7 @@ import requests
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
+from karage_endpoints import BULK, SINGLE
 from karage_strategies import (
     ACCEPT,
     CARD,
@@ -59,8 +60,6 @@ from karage_strategies import (
 # Hypothesis keeps caches (never examples: database=None) out of the repository
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "karage-hypothesis"))
 
-SINGLE = "/api/v1/webhook/pos-order"
-BULK = "/api/v1/webhook/pos-order/bulk"
 SOURCE = "karage_pos_webhook"
 ORDERS = int(os.environ.get("KARAGE_PROPERTY_ORDERS", "150"))
 BATCH = int(os.environ.get("KARAGE_PROPERTY_BATCH", "20"))

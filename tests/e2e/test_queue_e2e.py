@@ -7,8 +7,7 @@ The killed-worker test is R2 in test_reliability_e2e.py.
 
 import time
 
-SINGLE = "/api/v1/webhook/pos-order"
-BULK = "/api/v1/webhook/pos-order/bulk"
+from karage_endpoints import BULK, SINGLE
 
 
 def test_bulk_of_100_and_single_orders_end_paid(queue_odoo, capsys):

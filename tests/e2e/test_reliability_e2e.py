@@ -34,9 +34,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from karage_endpoints import BULK, SINGLE
 
-SINGLE = "/api/v1/webhook/pos-order"
-BULK = "/api/v1/webhook/pos-order/bulk"
 ORDERS = int(os.environ.get("KARAGE_R1_ORDERS", "10"))
 COPIES = int(os.environ.get("KARAGE_R1_COPIES", "20"))
 EXAMPLES = int(os.environ.get("KARAGE_R5_EXAMPLES", "60"))

@@ -8,8 +8,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-BULK = "/api/v1/webhook/pos-order/bulk"
-SINGLE = "/api/v1/webhook/pos-order"
+from karage_endpoints import BULK, SINGLE
 
 
 def _one(odoo, model, domain, fields):

@@ -4,8 +4,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-SINGLE = "/api/v1/webhook/pos-order"
-BULK = "/api/v1/webhook/pos-order/bulk"
+from karage_endpoints import BULK, SINGLE
 
 
 def test_seed_order_becomes_paid_with_done_picking(sync_odoo):
