@@ -10,6 +10,7 @@ from . import res_company
 from . import res_users
 from . import res_config_settings
 from . import karage_pos_webhook_log
+
 # SQL views last: their init() reads the columns the models above add
 from . import karage_pos_overview
 from . import karage_pos_overview_payment

@@ -45,6 +45,14 @@ NO_ORDER_SQL = f"""l.pos_order_id IS NULL AND NOT EXISTS (
 REFUND_SQL = "(o.amount_total < 0 OR position(':refund' in o.external_order_id) > 0)"
 
 
+def create_view(cr, table, query):
+    """(Re)create the SQL view ``table`` as ``query``, with the zone
+    function it reads (an extension may add columns: built anew)."""
+    drop_view_if_exists(cr, table)
+    cr.execute(ZONE_FUNCTION_SQL)
+    cr.execute(SQL("CREATE VIEW %s AS (%s)", SQL.identifier(table), SQL(query)))
+
+
 class KaragePosOverview(models.Model):
     """What each branch received, paid, refunded and failed, per day.
 
@@ -103,16 +111,7 @@ class KaragePosOverview(models.Model):
     )
 
     def init(self):
-        # an extension may add columns: build the view anew
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(ZONE_FUNCTION_SQL)
-        self.env.cr.execute(
-            SQL(
-                "CREATE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL(self._karage_view_sql()),
-            )
-        )
+        create_view(self.env.cr, self._table, self._karage_view_sql())
 
     # the SQL, in hooks an extension overrides -------------------------------
 

@@ -1,14 +1,13 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
-from odoo.tools import SQL, drop_view_if_exists
 
 from .karage_pos_overview import (
     DAY_SQL,
     PAID_STATES,
     ROW_ID_SQL,
-    ZONE_FUNCTION_SQL,
     ZONE_SQL,
+    create_view,
 )
 from .pos_order import KARAGE_SOURCE
 
@@ -69,13 +68,4 @@ class KaragePosOverviewPayment(models.Model):
                AND o.config_id IS NOT NULL
              GROUP BY o.company_id, o.config_id, {day}, p.payment_method_id
         """
-        # an extension may add columns: build the view anew
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(ZONE_FUNCTION_SQL)
-        self.env.cr.execute(
-            SQL(
-                "CREATE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL(view),
-            )
-        )
+        create_view(self.env.cr, self._table, view)

@@ -136,28 +136,29 @@ class KaragePosWebhookLog(models.Model):
             )
             if config:
                 return config.id
-        if isinstance(payload, dict) and payload.get("OrderStatus") == REFUND_STATUS:
-            # a refund goes where its sale was made
-            sale = (
-                self.env["pos.order"]
-                .sudo()
-                .search(
-                    [
-                        ("external_order_source", "=", KARAGE_SOURCE),
-                        ("external_order_id", "=", str(payload.get("OrderID")).strip()),
-                        ("company_id", "=", company.id),
-                    ],
-                    limit=1,
-                )
-            )
-            if sale:
-                return sale.config_id.id
+        sale = self._karage_refunded_sale(payload)
+        if sale:
+            return sale.config_id.id  # a refund goes where its sale was made
         bound = self.env.user.sudo().karage_pos_config_ids.filtered(
             lambda c: c.company_id == company
         )
         if len(bound) == 1:
             return bound.id
         return company.sudo()._karage_pos_config().id
+
+    def _karage_refunded_sale(self, payload):
+        """The sale a refund payload refunds, if it was imported."""
+        Order = self.env["pos.order"].sudo()
+        if not isinstance(payload, dict) or payload.get("OrderStatus") != REFUND_STATUS:
+            return Order
+        return Order.search(
+            [
+                ("external_order_source", "=", KARAGE_SOURCE),
+                ("external_order_id", "=", str(payload.get("OrderID")).strip()),
+                ("company_id", "=", self.env.company.id),
+            ],
+            limit=1,
+        )
 
     @api.model
     def _karage_json(self, value):

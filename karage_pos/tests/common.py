@@ -57,6 +57,20 @@ class KarageDataMixin:
         env["ir.config_parameter"].sudo().set_param("karage_pos.valid_statuses", "103")
 
     @classmethod
+    def _pos_manager(cls, login):
+        """A Point of Sale / Administrator."""
+        return cls.env["res.users"].create(
+            {
+                "name": login.replace("_", " ").title(),
+                "login": login,
+                "email": f"{login}@example.com",
+                "groups_id": [
+                    Command.link(cls.env.ref("point_of_sale.group_pos_manager").id)
+                ],
+            }
+        )
+
+    @classmethod
     def _pos_user(cls, login="karage_integration_test", **more):
         """An integration user: Point of Sale / User, nothing more."""
         return cls.env["res.users"].create(

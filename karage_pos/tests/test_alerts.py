@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime, timedelta
 
-from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -20,16 +19,7 @@ class TestAlerts(KarageCase, OverviewMixin):
         super().setUpClass()
         cls.setup_overview_data()
         cls.company.karage_pos_timezone = "Asia/Riyadh"
-        cls.manager = cls.env["res.users"].create(
-            {
-                "name": "Karage Alert Manager",
-                "login": "karage_alert_manager",
-                "email": "karage-alerts@example.com",
-                "groups_id": [
-                    Command.link(cls.env.ref("point_of_sale.group_pos_manager").id)
-                ],
-            }
-        )
+        cls.manager = cls._pos_manager("karage_alert_manager")
         cls.set_alerts(silence=60, start="09:00", end="22:00", rate=0, minimum=5)
 
     @classmethod

@@ -17,16 +17,7 @@ class TestDailyClose(KarageCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager = cls.env["res.users"].create(
-            {
-                "name": "Karage POS Manager",
-                "login": "karage_close_manager",
-                "email": "karage-manager@example.com",
-                "groups_id": [
-                    Command.link(cls.env.ref("point_of_sale.group_pos_manager").id)
-                ],
-            }
-        )
+        cls.manager = cls._pos_manager("karage_close_manager")
         journal = cls.env["account.journal"].create(
             {"name": "Karage Branch Cash", "type": "cash", "code": "KBC"}
         )
