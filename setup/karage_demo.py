@@ -120,6 +120,48 @@ def _tax(env):
     return tax
 
 
+def _products(env):
+    """The demo products with the 15 % sales tax: ``{name: id}``."""
+    tax = _tax(env)
+    products = {}
+    for name, price in PRODUCTS:
+        product = env["product.product"].search([("name", "=", name)], limit=1)
+        if not product:
+            product = env["product.product"].create(
+                {
+                    "name": name,
+                    "list_price": price,
+                    "is_storable": True,
+                    "available_in_pos": True,
+                    "sale_ok": True,
+                    "taxes_id": [(6, 0, tax.ids)],
+                }
+            )
+        products[name] = product.id
+    return products
+
+
+def _integration_key(env):
+    """A fresh persistent key of the least-privilege integration user."""
+    user = env["res.users"].search([("login", "=", "karage_integration")], limit=1)
+    if not user:
+        user = env["res.users"].create(
+            {
+                "name": "Karage Integration",
+                "login": "karage_integration",
+                "email": "karage-integration@example.com",
+            }
+        )
+    # least privilege: an internal user with Point of Sale / User rights only
+    user.groups_id = [
+        (4, env.ref("base.group_user").id),
+        (4, env.ref("point_of_sale.group_pos_user").id),
+    ]
+    Keys = env["res.users.apikeys"].sudo()
+    Keys.search([("user_id", "=", user.id), ("name", "=", DEMO_KEY_NAME)])._remove()
+    return Keys.with_user(user).sudo()._generate(None, DEMO_KEY_NAME, False)
+
+
 def setup(env):
     cash = _payment_method(env, "Cash", "cash")
     bank = _payment_method(env, "Bank", "bank")
@@ -137,39 +179,8 @@ def setup(env):
         customer = env["res.partner"].create(
             {"name": "Karage Demo Fleet Customer", "ref": CUSTOMER_REF}
         )
-    tax = _tax(env)
-    products = {}
-    for name, price in PRODUCTS:
-        product = env["product.product"].search([("name", "=", name)], limit=1)
-        if not product:
-            product = env["product.product"].create(
-                {
-                    "name": name,
-                    "list_price": price,
-                    "is_storable": True,
-                    "available_in_pos": True,
-                    "sale_ok": True,
-                    "taxes_id": [(6, 0, tax.ids)],
-                }
-            )
-        products[name] = product.id
-    user = env["res.users"].search([("login", "=", "karage_integration")], limit=1)
-    if not user:
-        user = env["res.users"].create(
-            {
-                "name": "Karage Integration",
-                "login": "karage_integration",
-                "email": "karage-integration@example.com",
-            }
-        )
-    # least privilege: an internal user with Point of Sale / User rights only
-    user.groups_id = [
-        (4, env.ref("base.group_user").id),
-        (4, env.ref("point_of_sale.group_pos_user").id),
-    ]
-    Keys = env["res.users.apikeys"].sudo()
-    Keys.search([("user_id", "=", user.id), ("name", "=", DEMO_KEY_NAME)])._remove()
-    key = Keys.with_user(user).sudo()._generate(None, DEMO_KEY_NAME, False)
+    products = _products(env)
+    key = _integration_key(env)
     env.cr.commit()
     print(f"KARAGE_API_KEY={key}")
     print(f"KARAGE_PRODUCTS={json.dumps(products)}")
