@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
-from .common import SINGLE, KarageQueueHttpCase
+from .common import BULK, SINGLE, KarageQueueHttpCase
 
 
 @tagged("post_install", "-at_install")
@@ -81,3 +81,18 @@ class TestQueuedRefunds(KarageQueueHttpCase):
         code, body = self.post(SINGLE, payload)
         self.assertEqual(code, 400)
         self.assertIn("OrderItems.0.Quantity", body["details"])
+
+    def test_refund_next_to_its_sale_in_one_bulk_is_accepted(self):
+        orders = [self.sale_payload(6007, 2), self.refund_payload(6007)]
+        code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 202, body)
+        results = body["data"]["results"]
+        self.assertEqual([r["status_code"] for r in results], [202, 202], results)
+        self.run_job(self.log_of(6007))
+        self.run_job(self.log_of("6007:refund"))
+        self.assertAlmostEqual(self.log_of(6007).pos_order_id.lines.refunded_qty, 1)
+
+    def test_refund_of_a_sale_spelled_as_text_in_a_later_request(self):
+        self.post(SINGLE, self.sale_payload("6008", 2))
+        code, body = self.post(SINGLE, self.refund_payload("6008"))
+        self.assertEqual(code, 202, body)

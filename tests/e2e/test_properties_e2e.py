@@ -229,8 +229,10 @@ class Run:
                 # waits it may be accepted again, never twice created)
                 return {409} if self.mode == "sync" else {202, 409}
             return {409}  # another content for an accepted OrderID
-        if first is not None and case.expect == 422:
-            return {422, 409}
+        if first is not None and case.expect in (400, 422):
+            # an OrderID accepted before is a duplicate before any check
+            # that depends on the order (a 400 of the schema comes first)
+            return {case.expect, 409}
         if case.operator and self.mode == "queue":
             return {422, 202}
         return {case.expect}
