@@ -1,6 +1,7 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import fields
 from odoo.tools import float_round
@@ -136,7 +137,7 @@ class KaragePosOrderBuilder(Component):
         # percentage as 0.004999... and Odoo rounds it down.
         discount = 0.0
         if gross and discount_amount:
-            net = currency.round(gross - discount_amount)
+            net = _net_in_cents(price, item["Quantity"], discount_amount, currency)
             discount = (1.0 - net / gross) * 100.0
         taxes = product.taxes_id.filtered_domain(
             self.env["account.tax"]._check_company_domain(config.company_id)
@@ -266,3 +267,12 @@ class KaragePosOrderBuilder(Component):
             "odoo": {"total": total, "tax": tax},
             "lines": details,
         }
+
+
+def _net_in_cents(price, qty, discount, currency):
+    """|Price × Quantity| − discount, rounded half-up to the currency's
+    cent on the decimals Karage wrote: in binary floats 0.99 × 106.5 −
+    105.43 is 0.004999…, which rounds to 0.00 where Karage means 0.01."""
+    exact = abs(Decimal(repr(price)) * Decimal(repr(qty))) - Decimal(repr(discount))
+    step = Decimal(repr(currency.rounding))
+    return float((exact / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)

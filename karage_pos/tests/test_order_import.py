@@ -62,6 +62,25 @@ class TestOrderImport(KarageCase):
         self.assertAlmostEqual(order.amount_total, 11357.92, places=2)
         self.assertEqual(order.payment_ids.payment_method_id, self.bank_method)
 
+    def test_a_net_on_a_half_cent_in_binary_floats_rounds_up(self):
+        # 0.99 x 106.5 - 105.43 is 0.005 as written, 0.004999... as floats
+        item = {
+            "OdooItemID": self.untaxed.id,
+            "Price": 0.99,
+            "Quantity": 106.5,
+            "DiscountAmount": 105.43,
+        }
+        payload = self.payload(
+            OrderItems=[item],
+            AmountTotal=0.01,
+            Tax=0.0,
+            GrandTotal=0.01,
+            AmountPaid=0.01,
+            CheckoutDetails=[{"PaymentMode": 1, "AmountPaid": 0.01}],
+        )
+        order = self.import_order(payload)
+        self.assertAlmostEqual(order.amount_total, 0.01)
+
     def test_order_date_is_local_time_of_configured_zone(self):
         self.company.karage_pos_timezone = "Asia/Riyadh"
         order = self.import_order(self.payload())

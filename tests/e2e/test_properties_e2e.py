@@ -279,6 +279,9 @@ class Run:
                 what += explain_cents(case, body)
             if self.history.get(oid):
                 what += f" (earlier for this OrderID: {', '.join(self.history[oid])})"
+            if case.refund and self.history.get(case.sale_id):
+                sale = ", ".join(self.history[case.sale_id])
+                what += f" (its sale {case.sale_id!r}: {sale})"
             self.violation(what, case, code, _short(body))
         else:
             self.check_body(case, code, body, allowed, first)
@@ -327,7 +330,7 @@ class Run:
             and first is not None
             and not case.refund
         ):
-            duplicate = f"Duplicate order: OrderID {case.payload['OrderID']}"
+            duplicate = f"Duplicate order: OrderID {case.order_id}"
             if first["content"] == content_key(case.payload) and not (
                 error.startswith(duplicate)
             ):
