@@ -65,16 +65,6 @@ ORDERS = int(os.environ.get("KARAGE_PROPERTY_ORDERS", "150"))
 BATCH = int(os.environ.get("KARAGE_PROPERTY_BATCH", "20"))
 SECONDS = float(os.environ.get("KARAGE_PROPERTY_SECONDS", "100"))
 JOB_DONE = ("done", "failed", "cancelled")
-# what an accepted order's job may fail with: causes an operator must fix
-# (an unknown product or payment mode, amounts the product taxes do not
-# give), README "Accepted means done"
-OPERATOR_FAILURES = (
-    "Product not found",
-    "Unknown PaymentMode",
-    "No payment method configured",
-    "Journal not found",
-    "Failed to confirm order: Order is not fully paid: Karage sent total",
-)
 CHUNK = 400
 # characters of a payload or answer kept in a violation
 LIMIT = int(os.environ.get("KARAGE_PROPERTY_SAMPLE", "700"))
@@ -421,11 +411,6 @@ class Run:
                         f" (job error: {error})",
                         case,
                     )
-                continue
-            if not found and error and error.startswith(OPERATOR_FAILURES):
-                # accepted, then failed for a reason only an operator can
-                # fix (and requeue): the one failure a 202 may end in
-                self.operator_failures[error.split(":")[0][:40]] += 1
                 continue
             if len(found) != 1:
                 self.violation(
