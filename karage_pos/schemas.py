@@ -260,15 +260,21 @@ def line_discount(item):
     return abs(line_gross(item)) * (item.get("DiscountPercentage") or 0.0) / 100.0
 
 
-def _sign_errors(document, refund):
-    """A sale's figures are positive, a refund's negative (paid back)."""
-    fields = [
+def amounts(document):
+    """``[(field path, value)]`` of the order's totals and of each payment:
+    the figures Odoo books or compares to the cent."""
+    return [
         (name, document.get(name))
         for name in ("AmountPaid", "AmountTotal", "Tax", "GrandTotal")
     ] + [
         (f"CheckoutDetails.{index}.AmountPaid", detail["AmountPaid"])
         for index, detail in enumerate(document["CheckoutDetails"])
     ]
+
+
+def _sign_errors(document, refund):
+    """A sale's figures are positive, a refund's negative (paid back)."""
+    fields = amounts(document)
     if refund:
         message = "must not be positive on a refund (OrderStatus 106)"
         wrong = [name for name, value in fields if value is not None and value > 0]

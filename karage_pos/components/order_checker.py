@@ -10,7 +10,13 @@ from odoo.tools import float_round
 from odoo.addons.component.core import Component
 
 from ..exceptions import InvalidPayload, KaragePosError, RetryLater
-from ..schemas import is_refund, karage_total, order_key, parse_order_date
+from ..schemas import (
+    amounts,
+    is_refund,
+    karage_total,
+    order_key,
+    parse_order_date,
+)
 from .payment_mapper import NOT_PAID
 
 # float noise tolerated on a figure that must be a whole multiple of a step
@@ -194,19 +200,12 @@ class KaragePosOrderChecker(Component):
         """Figures Odoo books (payments) or compares to the cent (totals)
         must be whole cents: 80.501 would be accepted as 80.50."""
         currency = self.env.company.currency_id
-        figures = [
-            (field, document.get(field))
-            for field in ("AmountPaid", "AmountTotal", "Tax", "GrandTotal")
-        ] + [
-            (f"CheckoutDetails.{index}.AmountPaid", detail["AmountPaid"])
-            for index, detail in enumerate(document["CheckoutDetails"])
-        ]
         return {
             field: [
                 f"{amount} is not a whole amount of {currency.name} "
                 f"(rounding {currency.rounding:g})"
             ]
-            for field, amount in figures
+            for field, amount in amounts(document)
             if amount is not None and not _is_multiple(amount, currency.rounding)
         }
 
