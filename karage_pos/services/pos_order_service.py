@@ -319,7 +319,10 @@ class KaragePosOrderService(Component):
         )
         return error.status, body
 
-    def _log(self, endpoint, payload, code, body, started, order_id, pos_order):
+    def _log(
+        self, endpoint, payload, code, body, started, order_id, pos_order, **values
+    ):
+        """Log one order; ``values`` are further fields of its log."""
         httprequest = self.request.httprequest
         return self.env["karage.pos.webhook.log"]._karage_record(
             endpoint,
@@ -334,6 +337,7 @@ class KaragePosOrderService(Component):
             remote_addr=httprequest.remote_addr,
             idempotency_key=httprequest.headers.get("Idempotency-Key"),
             pos_order_id=pos_order.id if pos_order else False,
+            **values,
         )
 
     def to_openapi(self, **params):

@@ -1,3 +1,4 @@
+from . import karage_pos_bulk
 from . import karage_pos_webhook_log
 from . import karage_pos_overview
 from . import karage_pos_idempotency

@@ -49,7 +49,13 @@ class KaragePosWebhookLog(models.Model):
     )
     job_state = fields.Selection(related="job_id.state", string="Job State")
     job_error = fields.Char(related="job_id.exc_message", string="Job Error")
-    job_batch_id = fields.Many2one(related="job_id.job_batch_id", string="Bulk")
+    bulk_id = fields.Many2one(
+        "karage.pos.bulk",
+        string="Bulk",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
     state = fields.Selection(
         selection_add=[("queued", "Queued"), ("failed", "Failed")],
         ondelete={"queued": "set null", "failed": "set null"},

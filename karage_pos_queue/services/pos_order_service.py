@@ -31,8 +31,8 @@ class KaragePosOrderService(Component):
     _inherit = "karage.pos.order.service"
 
     _bulk_http_status = 202
-    # the queue.job.batch of the bulk being accepted, if any
-    _karage_batch = None
+    # the karage.pos.bulk of the bulk being accepted, if any
+    _karage_bulk = None
 
     @restapi.method(
         [(["/pos-order/<string:order_id>"], "GET")],
@@ -93,14 +93,12 @@ class KaragePosOrderService(Component):
         return not str2bool(sync or "0", default=True)
 
     def _bulk_results(self, orders):
-        # one queue_job_batch per bulk call: the admin follows its progress
-        self._karage_batch = self.env["queue.job.batch"].get_new_batch(
-            f"Karage bulk of {len(orders)} orders"
-        )
+        # one karage.pos.bulk per bulk call: the admin follows its progress
+        self._karage_bulk = self.env["karage.pos.bulk"]._karage_open(len(orders))
         try:
             return super()._bulk_results(orders)
         finally:
-            self._karage_batch = None
+            self._karage_bulk = None
 
     def _karage_process(self, document, endpoint, started):
         """Log the accepted order and enqueue its job: a 202 means the order
@@ -108,9 +106,8 @@ class KaragePosOrderService(Component):
         if not self._karage_should_queue(endpoint):
             return super()._karage_process(document, endpoint, started)
         key = order_key(document)
-        log = self._log(endpoint, document, 202, {}, started, key, None)
-        if self._karage_batch:
-            log = log.with_context(job_batch=self._karage_batch)
+        bulk = self._karage_bulk.id if self._karage_bulk else False
+        log = self._log(endpoint, document, 202, {}, started, key, None, bulk_id=bulk)
         job = log._karage_enqueue(bulk=endpoint.endswith("bulk"))
         host_url = self.request.httprequest.host_url.rstrip("/")
         # a sale answers with its OrderID as sent, a refund with its key

@@ -50,15 +50,31 @@ class TestAcceptance(KarageQueueHttpCase):
                     properties={"channel": "root.karage_pos.bulk"},
                 )
 
-    def test_bulk_is_one_batch_of_stored_jobs(self):
+    def test_bulk_is_one_bulk_of_stored_jobs(self):
         orders = [self.payload(order_id=31), self.payload(order_id=32)]
         code, __ = self.post(BULK, {"orders": orders})
         self.assertEqual(code, 202)
-        jobs = self.log_of(31).job_id | self.log_of(32).job_id
-        self.assertEqual(len(jobs), 2)
-        self.assertEqual(set(jobs.mapped("state")), {"pending"})
-        self.assertEqual(len(jobs.job_batch_id), 1)
-        self.assertEqual(jobs.job_batch_id.job_count, 2)
+        logs = self.log_of(31) | self.log_of(32)
+        self.assertEqual(len(logs.job_id), 2)
+        self.assertEqual(set(logs.job_id.mapped("state")), {"pending"})
+        bulk = logs.bulk_id
+        self.assertEqual(len(bulk), 1)
+        self.assertEqual((bulk.order_count, bulk.queued_count), (2, 2))
+        self.assertEqual(bulk.state, "progress")
+
+    def test_bulk_progress_costs_no_job(self):
+        orders = [self.payload(order_id=33), self.payload(order_id=34)]
+        self.post(BULK, {"orders": orders})
+        bulk = self.log_of(33).bulk_id
+        # a finished job enqueues nothing (no progress job per bulk)
+        with trap_jobs() as trap:
+            self.run_job(self.log_of(33))
+            bulk.invalidate_recordset()
+            self.assertEqual((bulk.done_count, bulk.queued_count), (1, 1))
+            self.run_job(self.log_of(34))
+            trap.assert_jobs_count(0)
+        bulk.invalidate_recordset()
+        self.assertEqual((bulk.done_count, bulk.state), (2, "done"))
 
     def test_invalid_payload_is_refused_without_job(self):
         with trap_jobs() as trap:

@@ -28,5 +28,5 @@ class TestQueueTours(KarageTourMixin, KarageQueueHttpCase):
         code, __ = self.post(BULK, {"orders": orders})
         self.assertEqual(code, 202)
         self.run_job(self.log_of(7401))
-        self.assertEqual(self.log_of(7402).job_batch_id.finished_job_count, 1)
+        self.assertEqual(self.log_of(7402).bulk_id.done_count, 1)
         self.karage_tour("/odoo", "karage_pos_queue_bulk")
