@@ -25,8 +25,11 @@ class KaragePosPaymentMapper(Component):
 
     def method_for(self, mode, config):
         methods = config.payment_method_ids
-        mapping = self.env["karage.pos.payment.mode"]._karage_find(
-            mode, config.company_id
+        mapping = self._memo(
+            ("payment mode", mode, config.company_id.id),
+            lambda: self.env["karage.pos.payment.mode"]._karage_find(
+                mode, config.company_id
+            ),
         )
         if not mapping:
             raise KaragePosError(

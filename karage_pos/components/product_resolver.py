@@ -25,6 +25,15 @@ class KaragePosProductResolver(Component):
         ]
 
     def resolve(self, item, index):
+        key = (
+            "product",
+            item.get("OdooItemID"),
+            item.get("ItemID"),
+            item.get("ItemName"),
+        )
+        return self._memo(key, lambda: self._resolve(item, index))
+
+    def _resolve(self, item, index):
         Product = self.env["product.product"]
         domain = self._base_domain()
         tried = []

@@ -64,7 +64,9 @@ class KaragePosSessionProvider(Component):
             # stock, drawer and figures
             config = sale.config_id
         elif config_id:
-            config = self._named_config(config_id)
+            config = self._memo(
+                ("branch", config_id), lambda: self._named_config(config_id)
+            )
         elif len(bound) == 1:
             config = self.env["pos.config"].browse(bound.id)
         else:

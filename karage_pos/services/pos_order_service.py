@@ -64,6 +64,8 @@ class KaragePosOrderService(Component):
     _usage = "webhook"
     _collection = "karage.pos.rest.services"
     _description = __doc__
+    # lookups of this request (see _karage_work)
+    _karage_memo = None
 
     @restapi.method(
         [(["/pos-order"], "POST")],
@@ -242,15 +244,23 @@ class KaragePosOrderService(Component):
 
         :returns: ``(status, body)``; raise :class:`KaragePosError` to refuse
         """
-        with self.env["karage.pos.collection"].work_on("pos.order") as work:
+        with self._karage_work() as work:
             # everything the sender must fix is refused here (both modes)
             work.component(usage="order.importer").check(document)
         return self._karage_process(document, endpoint, started)
 
+    def _karage_work(self):
+        """The work of the order processors, with this request's memo of
+        lookups (see ``karage.pos.base._memo``)."""
+        if self._karage_memo is None:
+            self._karage_memo = {}
+        collection = self.env["karage.pos.collection"]
+        return collection.work_on("pos.order", memo=self._karage_memo)
+
     def _karage_process(self, document, endpoint, started):
         """Create the order of an accepted document (the queue addon
         enqueues it instead)."""
-        with self.env["karage.pos.collection"].work_on("pos.order") as work:
+        with self._karage_work() as work:
             pos_order = work.component(usage="order.importer").create_accepted(document)
         body = answers.order_success(pos_order, document["OrderID"])
         self._log(
