@@ -192,8 +192,9 @@ serve_database() {
 
 # Creates database $1 with the addons of $KARAGE_FRESH_ADDONS (default both;
 # the job runner when karage_pos_queue is among them), then serve_database
-# on port $2 with 4 workers; $3 is a work folder, further arguments are
-# extra odoo.conf lines (the [queue_job] channels among them).
+# on port $2 with $KARAGE_WORKERS HTTP workers (default 4); $3 is a work
+# folder, further arguments are extra odoo.conf lines (the [queue_job]
+# channels among them).
 serve_fresh_database() {
     local db=$1 port=$2 work=$3
     shift 3
@@ -203,7 +204,7 @@ serve_fresh_database() {
         runner=("server_wide_modules = base,web,queue_job")
     fi
     mkdir -p "$work"
-    write_odoo_conf "$work/odoo.conf" "http_port = $port" "workers = 4" \
+    write_odoo_conf "$work/odoo.conf" "http_port = $port" "workers = ${KARAGE_WORKERS:-4}" \
         "max_cron_threads = 1" "limit_time_real = 3600" "limit_time_cpu = 3600" \
         "db_name = $db" "dbfilter = ^$db\$" "logfile = $work/server.log" \
         "${runner[@]}" "$@"

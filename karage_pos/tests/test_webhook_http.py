@@ -8,6 +8,7 @@ import psycopg2
 
 from odoo.tests import tagged
 
+from ..components.product_resolver import KaragePosProductResolver
 from .common import BULK, SEED_PAYLOAD, SINGLE, KarageHttpCase
 
 
@@ -236,6 +237,17 @@ class TestWebhookHttp(KarageHttpCase):
         codes = [result["status_code"] for result in data["results"]]
         self.assertEqual(codes, [200, 422, 400, 409])
         self.assertEqual(self.karage_orders().mapped("external_order_id"), ["1"])
+
+    def test_bulk_resolves_each_product_once(self):
+        orders = [self.payload(order_id=order_id) for order_id in (11, 12, 13)]
+        resolve = KaragePosProductResolver._resolve
+        with mock.patch.object(
+            KaragePosProductResolver, "_resolve", autospec=True, side_effect=resolve
+        ) as lookup:
+            code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual((code, body["data"]["succeeded"]), (200, 3))
+        # three orders of one product, each checked and created: one lookup
+        self.assertEqual(lookup.call_count, 1)
 
     def test_bulk_accepts_bare_array(self):
         code, body = self.post(BULK, [self.payload(order_id=5)])
