@@ -20,6 +20,7 @@
         "security/karage_pos_queue_security.xml",
         "data/queue_job_channel_data.xml",
         "data/queue_job_function_data.xml",
+        "data/ir_cron_data.xml",
         "views/karage_pos_bulk_views.xml",
         "views/karage_pos_webhook_log_views.xml",
         "views/karage_pos_overview_views.xml",

@@ -1,6 +1,7 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
+from odoo.osv import expression
 
 # the webhook log states of an accepted order, as the bulk counts them
 COUNTED_STATES = ("queued", "success", "failed")
@@ -15,6 +16,7 @@ class KaragePosBulk(models.Model):
     """
 
     _name = "karage.pos.bulk"
+    _inherit = ["karage.pos.retention.mixin"]
     _description = "Karage POS Bulk"
     _order = "id desc"
 
@@ -54,6 +56,13 @@ class KaragePosBulk(models.Model):
                 bulk.state = "progress"
             else:
                 bulk.state = "failed" if bulk.failed_count else "done"
+
+    @api.model
+    def _karage_cleanup_domain(self, limit_date):
+        """A bulk goes with the last of its logs (see Record Retention)."""
+        return expression.AND(
+            [super()._karage_cleanup_domain(limit_date), [("log_ids", "=", False)]]
+        )
 
     @api.model
     def _karage_open(self, size):

@@ -1,5 +1,8 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import BULK, SINGLE, KarageQueueHttpCase, trap_jobs
@@ -75,6 +78,20 @@ class TestAcceptance(KarageQueueHttpCase):
             trap.assert_jobs_count(0)
         bulk.invalidate_recordset()
         self.assertEqual((bulk.done_count, bulk.state), (2, "done"))
+
+    def test_bulk_goes_with_its_last_log(self):
+        orders = [self.payload(order_id=35), self.payload(order_id=36, Tax="x")]
+        self.post(BULK, {"orders": orders})
+        bulk = self.log_of(35).bulk_id
+        old = fields.Datetime.now() - timedelta(days=31)
+        self.env.cr.execute(
+            "UPDATE karage_pos_bulk SET create_date = %s WHERE id = %s", [old, bulk.id]
+        )
+        self.env["karage.pos.bulk"]._cron_cleanup()
+        self.assertTrue(bulk.exists(), "its accepted order's log is kept")
+        self.log_of(35).unlink()
+        self.env["karage.pos.bulk"]._cron_cleanup()
+        self.assertFalse(bulk.exists())
 
     def test_invalid_payload_is_refused_without_job(self):
         with trap_jobs() as trap:
