@@ -188,17 +188,37 @@ _local = threading.local()
 
 
 def order_validator():
-    """Validator of one Karage order: unknown fields are dropped.
+    """Validator of one Karage order (of its known fields, see
+    :func:`known_fields`).
 
     Building a validator checks the whole schema, which cost more than
     validating an order; each thread (Odoo serves requests in threads or
-    in worker processes) keeps one and reuses it: ``validate`` starts from
-    a fresh copy of the document every time.
+    in worker processes) keeps one and reuses it.
     """
     validator = getattr(_local, "order_validator", None)
     if validator is None:
-        validator = _local.order_validator = Validator(ORDER_SCHEMA, purge_unknown=True)
+        validator = _local.order_validator = Validator(ORDER_SCHEMA)
     return validator
+
+
+def known_fields(value, rules):
+    """A copy of ``value`` without the fields its ``rules`` do not know.
+
+    What cerberus's ``purge_unknown`` does, without cerberus's normalization
+    pass, which cost five times the validation itself (the order schema has
+    nothing else to normalize: no default, coercion nor renaming). A value
+    of the wrong type is kept as it is, for the validation to refuse.
+    """
+    schema = rules.get("schema")
+    if schema and rules.get("type") == "dict" and isinstance(value, dict):
+        return {
+            name: known_fields(item, schema[name])
+            for name, item in value.items()
+            if name in schema
+        }
+    if schema and rules.get("type") == "list" and isinstance(value, list):
+        return [known_fields(item, schema) for item in value]
+    return value
 
 
 def validate_order(payload):
@@ -209,10 +229,10 @@ def validate_order(payload):
     """
     if not isinstance(payload, dict):
         return None, {"order": ["must be a JSON object"]}
+    document = known_fields(payload, {"type": "dict", "schema": ORDER_SCHEMA})
     validator = order_validator()
-    if not validator.validate(payload):
+    if not validator.validate(document, normalize=False):
         return None, flatten_errors(validator.errors)
-    document = validator.document
     refund = is_refund(document)
     errors = _sign_errors(document, refund)
     for index, item in enumerate(document["OrderItems"]):

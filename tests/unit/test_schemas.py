@@ -8,6 +8,10 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from cerberus import Validator
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 SCHEMAS = Path(__file__).resolve().parents[2] / "karage_pos" / "schemas.py"
 _spec = importlib.util.spec_from_file_location("karage_schemas", SCHEMAS)
 schemas = importlib.util.module_from_spec(_spec)
@@ -243,3 +247,58 @@ def test_empty_refund_id_is_no_refund_id():
     document, errors = schemas.validate_order(refund(RefundID=""))
     assert errors == {}
     assert schemas.order_key(document) == "2001:refund"
+
+
+# what a sender may put anywhere: JSON values of every type
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**15), 10**15)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _mutated(draw, value, rules):
+    """``value`` (valid for ``rules``) with fields replaced, removed or
+    added at random, at every level."""
+    schema = rules.get("schema")
+    if isinstance(value, dict) and schema:
+        value = {
+            name: draw(st.one_of(st.just(_mutated(draw, item, schema[name])), JSON))
+            for name, item in value.items()
+            if draw(st.integers(0, 9))
+        }
+        value.update(draw(st.dictionaries(st.sampled_from([*schema, "Extra"]), JSON)))
+        return value
+    if isinstance(value, list) and schema:
+        return [_mutated(draw, item, schema) for item in value]
+    return value
+
+
+@st.composite
+def mutated_orders(draw):
+    return _mutated(draw, seed(), {"type": "dict", "schema": schemas.ORDER_SCHEMA})
+
+
+@settings(max_examples=400, deadline=None)
+@given(mutated_orders())
+def test_known_fields_validate_as_cerberus_purge_unknown_does(payload):
+    """Dropping unknown fields ourselves and validating without cerberus's
+    normalization accepts and refuses exactly what purge_unknown did."""
+    reference = Validator(schemas.ORDER_SCHEMA, purge_unknown=True)
+    expected_valid = reference.validate(copy.deepcopy(payload))
+    document = schemas.known_fields(
+        payload, {"type": "dict", "schema": schemas.ORDER_SCHEMA}
+    )
+    validator = schemas.order_validator()
+    assert validator.validate(document, normalize=False) == expected_valid
+    if expected_valid:
+        assert document == reference.document
+    else:
+        assert schemas.flatten_errors(validator.errors) == schemas.flatten_errors(
+            reference.errors
+        )
