@@ -53,6 +53,10 @@ REPEAT = int(os.environ.get("KARAGE_BENCH_REPEAT", "3"))
 CLOSE_SESSIONS = int(os.environ.get("KARAGE_BENCH_P5_SESSIONS", "5"))
 CLOSE_SCALE = int(os.environ.get("KARAGE_BENCH_P5_SCALE", "10"))
 SERVER_PID = int(os.environ.get("KARAGE_SERVER_PID", "0"))
+SERVER_LOG = os.environ.get("KARAGE_SERVER_LOG", "")
+# what the webhook log's job logs when it meets a concurrent update of a row
+# (the stock quant of a product every order sells) and runs again
+RERUN = b"a job met a concurrent update"
 IDS = itertools.count(int(time.time()) * 1000)
 SESSION = requests.Session()
 
@@ -221,9 +225,23 @@ def p1(ctx):
     native_cpu = (cpu_seconds() - cpu) / N
     phase("karage")
     cpu = cpu_seconds()
+    reruns = reruns_since(None)
     karage = N / bulk_rate(N)
     karage_cpu = (cpu_seconds() - cpu) / N
-    return native / karage, N / karage, N / native, karage_cpu, native_cpu
+    reruns = reruns_since(reruns) / N
+    return native / karage, N / karage, N / native, karage_cpu, native_cpu, reruns
+
+
+def reruns_since(mark):
+    """Jobs run again after a concurrent update since ``mark`` (an offset in
+    the server log; None: now), or that offset."""
+    if not SERVER_LOG or not os.path.exists(SERVER_LOG):
+        return 0
+    if mark is None:
+        return os.path.getsize(SERVER_LOG)
+    with open(SERVER_LOG, "rb") as log:
+        log.seek(mark)
+        return log.read().count(RERUN)
 
 
 def percentile(values, share):
@@ -612,6 +630,8 @@ def measure_p1(ctx, rows):
             cpu <= 1.0,
         )
     )
+    __, text = spread([run[5] for run in runs])
+    rows.append(("P1 jobs run again per order (hot quant)", text, "-", True))
 
 
 def measure_p2(rows):
