@@ -325,3 +325,38 @@ ensure_nginx() {
     say "nginx is not installed and cannot be installed here: as root, apt-get install nginx."
     return 1
 }
+
+# Starts setup/cluster in the background (database $3, nginx on port $2,
+# work folder $1), and once it is up runs the command that follows with its
+# cluster.env; then stops the cluster, which drops the database. Sets
+# CLUSTER_PID while the cluster runs (stop_cluster_run stops it). The checks
+# load it harder than its defaults: four bulk jobs at a time (R4), so 6
+# workers a node.
+run_on_cluster() {
+    local work=$1 port=$2 db=$3 status=0
+    shift 3
+    mkdir -p "$work"
+    KARAGE_CLUSTER_DIR="$work" KARAGE_CLUSTER_PORT="$port" KARAGE_CLUSTER_DB="$db" \
+        KARAGE_CLUSTER_DROP_DB=1 KARAGE_CLUSTER_WORKERS=${KARAGE_CLUSTER_WORKERS:-6} \
+        KARAGE_CLUSTER_CHANNELS=${KARAGE_CLUSTER_CHANNELS:-root:5,root.karage_pos:5,root.karage_pos.bulk:4} \
+        "$REPO/setup/cluster" >"$work/cluster.out" 2>&1 &
+    CLUSTER_PID=$!
+    until [ -f "$work/cluster.env" ]; do
+        if ! kill -0 "$CLUSTER_PID" 2>/dev/null; then
+            tail -20 "$work/cluster.out" >&2
+            say "setup/cluster did not start (see above)."
+            CLUSTER_PID=
+            return 1
+        fi
+        sleep 2
+    done
+    # shellcheck source=/dev/null
+    (source "$work/cluster.env" && "$@") || status=1
+    stop_cluster_run
+    return $status
+}
+
+stop_cluster_run() {
+    [ -n "${CLUSTER_PID:-}" ] && kill "$CLUSTER_PID" 2>/dev/null && wait "$CLUSTER_PID" 2>/dev/null
+    CLUSTER_PID=
+}
