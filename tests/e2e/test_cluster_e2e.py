@@ -177,9 +177,10 @@ def test_r1_proxied_duplicate_storm_is_answered_once_per_order(
 
 class Senders:
     """Threads posting through nginx until stopped: new single orders, and
-    the bulk again. Each request is recorded as (started, ended, kind,
-    answer), the answer a status code or the name of the exception of a
-    request that got none."""
+    the bulk again from two threads (with two long bulks in flight, nginx's
+    round robin most often has one on the node that is killed). Each request
+    is recorded as (started, ended, kind, answer), the answer a status code
+    or the name of the exception of a request that got none."""
 
     def __init__(self, odoo, bulk):
         self.odoo = odoo
@@ -188,9 +189,12 @@ class Senders:
         self.records = []
         self.accepted = []
         self.busy = []
+        self.bulks_sending = 0
+        self._count = threading.Lock()
         self.threads = [
             threading.Thread(target=self._singles),
             threading.Thread(target=self._singles),
+            threading.Thread(target=self._bulks),
             threading.Thread(target=self._bulks),
         ]
 
@@ -232,8 +236,19 @@ class Senders:
 
     def _bulks(self):
         while not self.stop.is_set():
+            with self._count:
+                self.bulks_sending += 1
             self._post("bulk", BULK, self.bulk)
-            time.sleep(2)
+            with self._count:
+                self.bulks_sending -= 1
+            time.sleep(1)
+
+    def wait_both_bulks_sending(self, timeout=60):
+        deadline = time.time() + timeout
+        while self.bulks_sending < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        # nginx has passed them on
+        time.sleep(0.5)
 
 
 def _paid(odoo, order_ids):
@@ -292,7 +307,7 @@ def _kill_the_runner_mid_bulk(odoo, cluster, order_ids, bulk):
     while _paid(odoo, order_ids) < len(order_ids) // 4 and time.time() < deadline:
         time.sleep(0.5)
     with Senders(odoo, bulk) as senders:
-        time.sleep(2)
+        senders.wait_both_bulks_sending()
         killed_at = time.time()
         pids = cluster.kill(runner)
         assert cluster.refuses(runner)
