@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Shared by setup/serve and setup/test: find Odoo 18, start PostgreSQL,
@@ -137,6 +138,21 @@ CONF
     done
 }
 
+# Creates database $2 with addons $3 (odoo.conf $1), or updates them when
+# it exists.
+ensure_database() {
+    local conf=$1 db=$2 addons=$3
+    if psql -d postgres -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
+        say "Updating $addons in database $db ..."
+        odoo_cmd -c "$conf" -d "$db" -i "$addons" -u "$addons" --stop-after-init \
+            --log-level=warn --no-http
+    else
+        say "Creating database $db with $addons (takes a minute or two) ..."
+        odoo_cmd -c "$conf" -d "$db" -i "$addons" --without-demo=all --stop-after-init \
+            --log-level=warn --no-http
+    fi
+}
+
 # Addons of this repository that exist (karage_pos_queue may not yet).
 repo_addons() {
     local addons=karage_pos
@@ -157,6 +173,39 @@ wait_http() {
     return 1
 }
 
+# Prepares the demo POS and a fresh API key in database $2 (odoo.conf $1);
+# $3 is a work folder (demo.out, demo.err). Sets KARAGE_API_KEY and
+# KARAGE_PRODUCTS (JSON: product name -> id).
+prepare_demo() {
+    local conf=$1 db=$2 work=$3
+    odoo_cmd shell -c "$conf" -d "$db" --log-level=warn --no-http \
+        <"$REPO/setup/karage_demo.py" >"$work/demo.out" 2>"$work/demo.err"
+    KARAGE_API_KEY=$(sed -n 's/^KARAGE_API_KEY=//p' "$work/demo.out")
+    KARAGE_PRODUCTS=$(sed -n 's/^KARAGE_PRODUCTS=//p' "$work/demo.out")
+    if [ -z "$KARAGE_API_KEY" ]; then
+        cat "$work/demo.err" >&2
+        say "The demo POS could not be prepared in $db."
+        return 1
+    fi
+}
+
+# Serves odoo.conf $1 in the background and waits until it answers on port
+# $2; $3 is its log file (shown when it does not start). Sets SERVER_PID
+# (Odoo's master process). The environment passes on: ODOO_PGAPPNAME names
+# its PostgreSQL connections.
+start_odoo() {
+    local conf=$1 port=$2 log=$3
+    # started here, not through odoo_cmd in a subshell: $! is Odoo's master
+    # shellcheck disable=SC2086
+    "$ODOO_PY" $ODOO_BIN -c "$conf" >/dev/null 2>&1 &
+    SERVER_PID=$!
+    if ! wait_http "http://127.0.0.1:$port/web/login"; then
+        tail -30 "$log" >&2
+        say "Odoo did not start (see $log)."
+        return 1
+    fi
+}
+
 # Prepares the demo POS and a fresh API key in database $2 (odoo.conf $1),
 # then serves it on port $3 in the background; $4 is a work folder
 # (demo.out, and server.log, which odoo.conf must name as its logfile). Sets
@@ -164,26 +213,10 @@ wait_http() {
 # e2e tests and benchmarks read.
 serve_database() {
     local conf=$1 db=$2 port=$3 work=$4
-    odoo_cmd shell -c "$conf" -d "$db" --log-level=warn --no-http \
-        <"$REPO/setup/karage_demo.py" >"$work/demo.out" 2>"$work/demo.err"
-    KARAGE_API_KEY=$(sed -n 's/^KARAGE_API_KEY=//p' "$work/demo.out")
-    if [ -z "$KARAGE_API_KEY" ]; then
-        cat "$work/demo.err" >&2
-        say "The demo POS could not be prepared in $db."
-        return 1
-    fi
-    # started here, not through odoo_cmd in a subshell: $! is Odoo's master
-    # shellcheck disable=SC2086
-    "$ODOO_PY" $ODOO_BIN -c "$conf" >/dev/null 2>&1 &
-    SERVER_PID=$!
-    if ! wait_http "http://127.0.0.1:$port/web/login"; then
-        tail -30 "$work/server.log" >&2
-        say "Odoo did not start (see $work/server.log)."
-        return 1
-    fi
+    prepare_demo "$conf" "$db" "$work" || return 1
+    start_odoo "$conf" "$port" "$work/server.log" || return 1
     KARAGE_BASE_URL="http://127.0.0.1:$port"
     KARAGE_DB=$db
-    KARAGE_PRODUCTS=$(sed -n 's/^KARAGE_PRODUCTS=//p' "$work/demo.out")
     KARAGE_SERVER_LOG="$work/server.log"
     KARAGE_SERVER_PID=$SERVER_PID
     export KARAGE_BASE_URL KARAGE_DB KARAGE_API_KEY KARAGE_PRODUCTS \
@@ -204,9 +237,10 @@ serve_fresh_database() {
         runner=("server_wide_modules = base,web,queue_job")
     fi
     mkdir -p "$work"
-    write_odoo_conf "$work/odoo.conf" "http_port = $port" "workers = ${KARAGE_WORKERS:-4}" \
-        "max_cron_threads = 1" "limit_time_real = 3600" "limit_time_cpu = 3600" \
-        "db_name = $db" "dbfilter = ^$db\$" "logfile = $work/server.log" \
+    write_odoo_conf "$work/odoo.conf" "http_port = $port" "gevent_port = $((port + 3))" \
+        "workers = ${KARAGE_WORKERS:-4}" "max_cron_threads = 1" "limit_time_real = 3600" \
+        "limit_time_cpu = 3600" "db_name = $db" "dbfilter = ^$db\$" \
+        "logfile = $work/server.log" \
         "${runner[@]}" "$@"
     say "Creating $db with $addons ..."
     odoo_cmd -c "$work/odoo.conf" -d "$db" -i "$addons" \
@@ -230,4 +264,99 @@ stop_and_drop() {
         rm -rf "$HOME/.local/share/Odoo/filestore/$db"
     done
     rm -rf "$WORK"
+}
+
+# Writes the seed's example order (one Office Chair of KARAGE_PRODUCTS,
+# paid in cash) to file $1, under a new OrderID.
+write_example_order() {
+    local file=$1 product
+    product=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["Office Chair"])' \
+        "$KARAGE_PRODUCTS")
+    cat >"$file" <<JSON
+{
+    "OrderID": $(date +%s),
+    "OrderDate": "$(date +%Y-%m-%dT%H:%M:%S)",
+    "AmountDiscount": 0.0,
+    "AmountPaid": 80.50,
+    "AmountTotal": 70.00,
+    "BalanceAmount": 0.0,
+    "GrandTotal": 80.50,
+    "Tax": 10.50,
+    "TaxPercent": 15.0,
+    "OrderStatus": 103,
+    "PaymentMode": 1,
+    "OrderItems": [
+        {"OdooItemID": $product, "ItemName": "Office Chair", "Price": 70.00,
+         "Quantity": 1, "DiscountAmount": 0.00}
+    ],
+    "CheckoutDetails": [{"PaymentMode": 1, "AmountPaid": 80.50, "CardType": "Cash"}]
+}
+JSON
+}
+
+# Prints a curl command posting order file $3 to the webhook at URL $1
+# with API key $2.
+print_example_curl() {
+    cat <<MSG
+  curl -X POST $1/api/v1/webhook/pos-order \\
+    -H "Content-Type: application/json" \\
+    -H "X-API-KEY: $2" \\
+    -d @$3
+MSG
+}
+
+# Debian's nginx, installed when missing and we are root (setup/cluster
+# runs it with its own configuration, never as the system service).
+# Returns 1 with one sentence when it is missing and cannot be installed.
+ensure_nginx() {
+    command -v nginx >/dev/null && return 0
+    [ -x /usr/sbin/nginx ] && PATH="$PATH:/usr/sbin" && return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+        say "Installing Debian's nginx ..."
+        local log
+        log=$(mktemp)
+        { DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx ||
+            { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }; } \
+            >"$log" 2>&1
+        command -v nginx >/dev/null && rm -f "$log" && return 0
+        tail -5 "$log" >&2
+        rm -f "$log"
+    fi
+    say "nginx is not installed and cannot be installed here: as root, apt-get install nginx."
+    return 1
+}
+
+# Starts setup/cluster in the background (database $3, nginx on port $2,
+# work folder $1), and once it is up runs the command that follows with its
+# cluster.env; then stops the cluster, which drops the database. Sets
+# CLUSTER_PID while the cluster runs (stop_cluster_run stops it). The checks
+# load it harder than its defaults: four bulk jobs at a time (R4), so 6
+# workers a node.
+run_on_cluster() {
+    local work=$1 port=$2 db=$3 status=0
+    shift 3
+    mkdir -p "$work"
+    KARAGE_CLUSTER_DIR="$work" KARAGE_CLUSTER_PORT="$port" KARAGE_CLUSTER_DB="$db" \
+        KARAGE_CLUSTER_DROP_DB=1 KARAGE_CLUSTER_WORKERS=${KARAGE_CLUSTER_WORKERS:-6} \
+        KARAGE_CLUSTER_CHANNELS=${KARAGE_CLUSTER_CHANNELS:-root:5,root.karage_pos:5,root.karage_pos.bulk:4} \
+        "$REPO/setup/cluster" >"$work/cluster.out" 2>&1 &
+    CLUSTER_PID=$!
+    until [ -f "$work/cluster.env" ]; do
+        if ! kill -0 "$CLUSTER_PID" 2>/dev/null; then
+            tail -20 "$work/cluster.out" >&2
+            say "setup/cluster did not start (see above)."
+            CLUSTER_PID=
+            return 1
+        fi
+        sleep 2
+    done
+    # shellcheck source=/dev/null
+    (source "$work/cluster.env" && "$@") || status=1
+    stop_cluster_run
+    return $status
+}
+
+stop_cluster_run() {
+    [ -n "${CLUSTER_PID:-}" ] && kill "$CLUSTER_PID" 2>/dev/null && wait "$CLUSTER_PID" 2>/dev/null
+    CLUSTER_PID=
 }

@@ -5,10 +5,13 @@
 import itertools
 import json
 import os
+import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from karage_endpoints import SINGLE
 
 BASE_URL = os.environ.get("KARAGE_BASE_URL")
 
@@ -23,7 +26,13 @@ class Odoo:
         self.key = os.environ["KARAGE_API_KEY"]
         self.db = os.environ["KARAGE_DB"]
         self.products = json.loads(os.environ["KARAGE_PRODUCTS"])
-        self.server_log = os.environ.get("KARAGE_SERVER_LOG")
+        # one log per node of a cluster, joined by os.pathsep
+        self.server_logs = [
+            path
+            for path in os.environ.get("KARAGE_SERVER_LOG", "").split(os.pathsep)
+            if path
+        ]
+        self.server_log = self.server_logs[0] if self.server_logs else None
         self.uid = self.rpc(
             "common", "authenticate", self.db, "karage_integration", self.key, {}
         )
@@ -39,6 +48,32 @@ class Odoo:
         return requests.post(
             self.url + path, data=json.dumps(body), headers=all_headers, timeout=timeout
         )
+
+    def post_storm(self, order_ids, copies, senders):
+        """Post ``copies`` copies of each order at once from ``senders``
+        threads. Returns each request's status code, or the name of the
+        exception of a request that got no answer."""
+
+        def send(order_id):
+            try:
+                return self.post(SINGLE, self.payload(order_id)).status_code
+            except requests.RequestException as error:
+                return type(error).__name__
+
+        requests_ = [i for i in order_ids for _ in range(copies)]
+        with ThreadPoolExecutor(max_workers=senders) as pool:
+            return list(pool.map(send, requests_))
+
+    def sql(self, query):
+        """The rows of ``query``, run by psql on the served database (the
+        PG* variables of setup/_common.sh name the server and role)."""
+        out = subprocess.run(
+            ["psql", "-X", "-q", "-tA", "-F", "\t", "-d", self.db, "-c", query],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return [line.split("\t") for line in out.splitlines() if line]
 
     def rpc(self, service, method, *args):
         response = requests.post(
@@ -205,6 +240,19 @@ class Odoo:
             ],
             fields=["external_order_id", "job_error"],
         )
+
+    def move_balanced(self, move_id):
+        """Whether journal entry ``move_id`` has equal debits and credits."""
+        lines = self.admin(
+            "account.move.line",
+            "search_read",
+            [("move_id", "=", move_id)],
+            fields=["debit", "credit"],
+        )
+        assert lines
+        debit = round(sum(line["debit"] for line in lines), 2)
+        credit = round(sum(line["credit"] for line in lines), 2)
+        return debit == credit
 
     def close_sessions(self):
         sessions = self.call(

@@ -50,19 +50,6 @@ def _wait_next_minute(zone):
     return cutoff.strftime("%H:%M")
 
 
-def _balanced(odoo, move_id):
-    lines = odoo.admin(
-        "account.move.line",
-        "search_read",
-        [("move_id", "=", move_id)],
-        fields=["debit", "credit"],
-    )
-    assert lines
-    debit = round(sum(line["debit"] for line in lines), 2)
-    credit = round(sum(line["credit"] for line in lines), 2)
-    return debit == credit
-
-
 def test_a_two_branch_day_closes_balanced_by_the_scheduled_action(queue_odoo):
     odoo = queue_odoo
     main = _one(odoo, "pos.config", [("name", "=", "External POS Sync")], ["id"])
@@ -170,7 +157,7 @@ def test_a_two_branch_day_closes_balanced_by_the_scheduled_action(queue_odoo):
     assert {session["state"] for session in closed} == {"closed"}, closed
     for session in closed:
         assert session["move_id"], session
-        assert _balanced(odoo, session["move_id"][0]), session
+        assert odoo.move_balanced(session["move_id"][0]), session
     after = odoo.admin(
         "pos.order",
         "search_read",
