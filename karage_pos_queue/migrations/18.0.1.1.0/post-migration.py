@@ -13,25 +13,25 @@ def migrate(cr, version):
     if not cr.fetchone():
         return
     cr.execute(
-        """WITH batches AS (
-               SELECT DISTINCT batch.id, batch.name, batch.user_id,
-                      log.company_id, min(log.create_date) AS created
-                 FROM karage_pos_webhook_log log
-                 JOIN queue_job job ON job.id = log.job_id
-                 JOIN queue_job_batch batch ON batch.id = job.job_batch_id
-                GROUP BY batch.id, batch.name, batch.user_id, log.company_id
-           ), bulks AS (
-               INSERT INTO karage_pos_bulk (name, user_id, company_id,
-                                            create_date, write_date)
-               SELECT name, user_id, company_id, created, created FROM batches
-               RETURNING id, name, company_id, create_date
-           )
-           UPDATE karage_pos_webhook_log log SET bulk_id = bulk.id
-             FROM queue_job job, batches, bulks bulk
-            WHERE job.id = log.job_id
-              AND batches.id = job.job_batch_id
-              AND bulk.name = batches.name
-              AND bulk.company_id = batches.company_id
-              AND bulk.create_date = batches.created
-              AND log.company_id = batches.company_id"""
+        """SELECT batch.id, batch.name, batch.user_id, log.company_id,
+                  min(log.create_date)
+             FROM karage_pos_webhook_log log
+             JOIN queue_job job ON job.id = log.job_id
+             JOIN queue_job_batch batch ON batch.id = job.job_batch_id
+            GROUP BY batch.id, batch.name, batch.user_id, log.company_id"""
     )
+    for batch_id, name, user_id, company_id, created in cr.fetchall():
+        cr.execute(
+            """INSERT INTO karage_pos_bulk (name, user_id, company_id,
+                                            create_date, write_date)
+               VALUES (%s, %s, %s, %s, %s) RETURNING id""",
+            [name, user_id, company_id, created, created],
+        )
+        [bulk_id] = cr.fetchone()
+        cr.execute(
+            """UPDATE karage_pos_webhook_log log SET bulk_id = %s
+                 FROM queue_job job
+                WHERE job.id = log.job_id AND job.job_batch_id = %s
+                  AND log.company_id = %s""",
+            [bulk_id, batch_id, company_id],
+        )
