@@ -3,6 +3,7 @@
 from odoo.addons.component.core import Component
 
 from ..exceptions import KaragePosError
+from ..models.stock_quant import FRESH_QUANTS
 from .payment_mapper import NOT_PAID
 
 PAID_STATES = ("paid", "done", "invoiced")
@@ -23,8 +24,11 @@ class KaragePosOrderCreator(Component):
     def create_order(self, values):
         # an invoice is posted, not rendered nor emailed at once: sending
         # it is the accountant's choice (Invoicing), and a PDF per order
-        # would cost more than the order
-        PosOrder = self.env["pos.order"].with_context(generate_pdf=False)
+        # would cost more than the order; the stock is booked on a quant no
+        # concurrent order changed meanwhile, not made again over it
+        PosOrder = self.env["pos.order"].with_context(
+            generate_pdf=False, **{FRESH_QUANTS: True}
+        )
         order = PosOrder.browse(PosOrder._process_order(values, False))
         order._ensure_access_token()
         self._verify(order, values)

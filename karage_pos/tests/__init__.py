@@ -14,3 +14,4 @@ from . import test_payload_generations
 from . import test_tours
 from . import test_overview
 from . import test_alerts
+from . import test_stock_contention
