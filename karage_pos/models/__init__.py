@@ -6,6 +6,7 @@ from . import karage_pos_payment_mode
 from . import pos_order
 from . import pos_session
 from . import product_template
+from . import stock_move_line
 from . import stock_quant
 from . import res_company
 from . import res_users

@@ -15,3 +15,4 @@ from . import test_tours
 from . import test_overview
 from . import test_alerts
 from . import test_stock_contention
+from . import test_stock_history
