@@ -20,7 +20,7 @@ class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
     def init(self):
-        super().init()
+        res = super().init()
         sql.create_index(
             self.env.cr,
             "stock_move_line_karage_pos_open_index",
@@ -28,3 +28,4 @@ class StockMoveLine(models.Model):
             ["product_id", "location_id"],
             where="state IS NULL OR state NOT IN ('cancel', 'done')",
         )
+        return res
