@@ -1,5 +1,7 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import copy
+
 from psycopg2 import errors
 
 from odoo import api, models
@@ -27,7 +29,10 @@ class StockQuant(models.Model):
     the stock moves on a quant this transaction can lock, or on a new quant,
     as Odoo does when every quant is held. The quantity on hand is the same;
     Odoo's scheduler merges the quants of one product and location
-    (``_quant_tasks``).
+    (``_quant_tasks``). Two cases keep Odoo's outcome, the order made again
+    on fresh stock: lots, and stock leaving a location where other move
+    lines hold reservations (Odoo frees them by the available quantity,
+    which a quant changed meanwhile would misstate).
     """
 
     _inherit = "stock.quant"
@@ -69,10 +74,28 @@ class StockQuant(models.Model):
             # what is taken from untracked quants
             return super()._update_available_quantity(*args, in_date=in_date, **kwargs)
         quants = self.sudo()._gather(product_id, location_id, strict=True, **kwargs)
-        usable = self._karage_first_lockable(quants)
+        rounding = product_id.uom_id.rounding
+        if float_compare(reserved_quantity or 0, 0, precision_rounding=rounding) < 0:
+            # released from the quant that holds the reservation (this
+            # transaction's own, so lockable), not clamped on another one
+            quants = quants.sorted(
+                lambda quant: float_compare(
+                    quant.reserved_quantity,
+                    -reserved_quantity,
+                    precision_rounding=rounding,
+                )
+                < 0
+            )
+        usable, stale = self._karage_first_lockable(quants)
         passed_over = quants - usable
         if not passed_over:
             return super()._update_available_quantity(*args, in_date=in_date, **kwargs)
+        if (
+            stale
+            and float_compare(quantity or 0, 0, precision_rounding=rounding) < 0
+            and self._karage_reservations_held(product_id, location_id)
+        ):
+            raise stale
         if not location_id.should_bypass_reservation():
             # the incoming date Odoo takes from every quant, passed over or not
             in_date = min(
@@ -90,28 +113,38 @@ class StockQuant(models.Model):
                 ],
                 default=None,
             )
-        # they stay out of this transaction's reach: out of the quants a
-        # picking's validation prefetched too, where Odoo's gather looks first
-        prefetched = self.env.context.get("quants_cache", {})
-        for key, quants_of_key in prefetched.items():
-            prefetched[key] = quants_of_key - passed_over
-        passing_over = self.with_context(**{_PASSED_OVER: passed_over.ids})
-        __, in_date = super(StockQuant, passing_over)._update_available_quantity(
-            *args, in_date=in_date, **kwargs
-        )
+        context = {_PASSED_OVER: passed_over.ids}
+        # the quants a picking's validation prefetched, where Odoo's gather
+        # looks first: passed over in a copy, the caller's keeps them all
+        prefetched = self.env.context.get("quants_cache")
+        if prefetched is not None:
+            context["quants_cache"] = copy.copy(prefetched)
+            for key, quants_of_key in prefetched.items():
+                context["quants_cache"][key] = quants_of_key - passed_over
+        __, in_date = super(
+            StockQuant, self.with_context(**context)
+        )._update_available_quantity(*args, in_date=in_date, **kwargs)
+        if prefetched is not None:
+            # with the quant Odoo may have created meanwhile
+            for key, quants_of_key in context["quants_cache"].items():
+                prefetched[key] |= quants_of_key
+        # over every quant, as Odoo counts it
         available = self._get_available_quantity(
             product_id, location_id, strict=True, allow_negative=True, **kwargs
         )
         return available, in_date
 
     def _karage_first_lockable(self, quants):
-        """The first of ``quants`` this transaction locks, or none.
+        """``(quant, error)``: the first of ``quants`` this transaction
+        locks (or none), and the serialization failure of a quant changed
+        since it began, if one was met.
 
         Each is tried in a savepoint: held by another transaction it is
         skipped, changed by one committed since this transaction began it
         fails to serialize; either way the next is tried.
         """
         cr = self.env.cr
+        stale = None
         for quant in quants:
             try:
                 with cr.savepoint(flush=False):
@@ -124,7 +157,28 @@ class StockQuant(models.Model):
                         log_exceptions=False,
                     )
                     if cr.fetchone():
-                        return quant
-            except errors.SerializationFailure:
-                continue
-        return quants.browse()
+                        return quant, stale
+            except errors.SerializationFailure as error:
+                stale = error
+        return quants.browse(), stale
+
+    @api.model
+    def _karage_reservations_held(self, product_id, location_id):
+        """Whether open move lines of other pickings hold stock of the
+        product here: what Odoo's ``_free_reservation`` would release."""
+        if location_id.should_bypass_reservation():
+            return False
+        return bool(
+            self.env["stock.move.line"]
+            .sudo()
+            .search_count(
+                [
+                    ("state", "not in", ["done", "cancel"]),
+                    ("product_id", "=", product_id.id),
+                    ("location_id", "=", location_id.id),
+                    ("quantity_product_uom", ">", 0.0),
+                    ("picked", "=", False),
+                ],
+                limit=1,
+            )
+        )
