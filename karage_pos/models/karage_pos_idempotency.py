@@ -155,9 +155,8 @@ class KaragePosIdempotency(models.Model):
     def _karage_take(self, holder, kind, keys, candidates):
         """Lock the ``candidates`` ({claim id: entry}) and mark them this
         request's; one another request took first is busy."""
-        verdicts = {}
+        verdicts, taken = {}, []
         locked = self._karage_rows(holder, kind, keys, ids=tuple(candidates), lock=True)
-        now = fields.Datetime.now()
         for record_id, entry in candidates.items():
             key, fingerprint, endpoint, order_id = entry
             row = locked.get(key)
@@ -171,15 +170,22 @@ class KaragePosIdempotency(models.Model):
                 continue
             verdicts[key] = ("claimed", record_id)
             holder.claimed.add(record_id)
+            taken.append((record_id, fingerprint, endpoint, order_id))
+        if taken:
+            now = fields.Datetime.now()
+            # one statement for all the claims taken
             holder.execute(
-                """UPDATE karage_pos_idempotency
-                      SET state = 'processing', request_hash = %s, endpoint = %s,
-                          external_order_id = %s, processing_started_at = %s,
-                          claim_token = %s, user_id = %s, write_uid = %s,
-                          write_date = %s
-                    WHERE id = %s""",
-                [fingerprint, endpoint, order_id, now, holder.token, self.env.uid]
-                + [self.env.uid, now, record_id],
+                """UPDATE karage_pos_idempotency AS claim
+                      SET state = 'processing', request_hash = r.request_hash,
+                          endpoint = r.endpoint,
+                          external_order_id = r.external_order_id,
+                          processing_started_at = %s, claim_token = %s,
+                          user_id = %s, write_uid = %s, write_date = %s
+                     FROM unnest(%s::int[], %s::varchar[], %s::varchar[],
+                                 %s::varchar[])
+                       AS r(id, request_hash, endpoint, external_order_id)
+                    WHERE claim.id = r.id""",
+                [now, holder.token, self.env.uid, self.env.uid, now] + _columns(taken),
             )
         return verdicts
 
@@ -386,24 +392,26 @@ class _ClaimHolder:
         return self.cr.fetchall()
 
     def store_outcomes(self):
+        if not self.outcomes:
+            return
         now = fields.Datetime.now()
-        for record_id, (state, code, body) in self.outcomes.items():
-            self.cr.execute(
-                """UPDATE karage_pos_idempotency
-                      SET state = %s, response_code = %s, response_body = %s,
-                          completed_at = %s, write_date = %s
-                    WHERE id = %s""",
-                [
-                    state,
-                    code,
-                    json.dumps(body, default=str),
-                    now,
-                    now,
-                    record_id,
-                ],
-            )
-            self.claimed.discard(record_id)
-            self.inserted.discard(record_id)
+        rows = [
+            (record_id, state, code, json.dumps(body, default=str))
+            for record_id, (state, code, body) in self.outcomes.items()
+        ]
+        # one statement for all the answers
+        self.cr.execute(
+            """UPDATE karage_pos_idempotency AS claim
+                  SET state = r.state, response_code = r.response_code,
+                      response_body = r.response_body, completed_at = %s,
+                      write_date = %s
+                 FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::text[])
+                   AS r(id, state, response_code, response_body)
+                WHERE claim.id = r.id""",
+            [now, now] + _columns(rows),
+        )
+        self.claimed.difference_update(self.outcomes)
+        self.inserted.difference_update(self.outcomes)
         self.outcomes = {}
 
     def settle(self):
