@@ -6,6 +6,10 @@ from ..exceptions import DuplicateOrder
 from ..models.pos_order import KARAGE_SOURCE
 from ..schemas import normalize_order_id, order_key, refund_origin
 
+# the memo key of the order keys a request knows have no order (see
+# KaragePosDuplicateChecker.existing_order)
+NO_ORDER = "karage_pos_no_order"
+
 
 class KaragePosDuplicateChecker(Component):
     """Refuse an OrderID that already became an Odoo order.
@@ -20,14 +24,23 @@ class KaragePosDuplicateChecker(Component):
 
     def existing_order(self, order_id):
         """The order imported under ``order_id`` (an order key: a refund's
-        is ``<OrderID>:refund[:<RefundID>]``)."""
+        is ``<OrderID>:refund[:<RefundID>]``).
+
+        A request that creates no order and whose claims found none under
+        a key (read after its snapshot) lists the key in its memo
+        (``NO_ORDER``): no search for it.
+        """
+        key = normalize_order_id(order_id)
+        memo = getattr(self.work, "memo", None) or {}
+        if key in memo.get(NO_ORDER, ()):
+            return self.env["pos.order"]
         return (
             self.env["pos.order"]
             .sudo()
             .search(
                 [
                     ("external_order_source", "=", KARAGE_SOURCE),
-                    ("external_order_id", "=", normalize_order_id(order_id)),
+                    ("external_order_id", "=", key),
                     ("company_id", "=", self.env.company.id),
                 ],
                 limit=1,

@@ -89,6 +89,13 @@ class KaragePosWebhookLog(models.Model):
     @api.model
     def _karage_record(self, endpoint, payload, code, body, **values):
         """Create the log of one order (``body`` is the answer's JSON)."""
+        return self.sudo().create(
+            self._karage_record_values(endpoint, payload, code, body, **values)
+        )
+
+    @api.model
+    def _karage_record_values(self, endpoint, payload, code, body, **values):
+        """The values of the log of one order (see :meth:`_karage_record`)."""
         error = body.get("error") if isinstance(body, dict) else None
         # an error may quote what was sent
         error = _storable(error) if isinstance(error, str) else error
@@ -102,17 +109,15 @@ class KaragePosWebhookLog(models.Model):
         values.setdefault(
             "pos_config_id", self._karage_branch(payload, values.get("pos_order_id"))
         )
-        return self.sudo().create(
-            {
-                "endpoint": endpoint,
-                "payload": self._karage_json(payload),
-                "status_code": code,
-                "response": self._karage_json(body),
-                "error": error,
-                "user_id": self.env.uid,
-                **values,
-            }
-        )
+        return {
+            "endpoint": endpoint,
+            "payload": self._karage_json(payload),
+            "status_code": code,
+            "response": self._karage_json(body),
+            "error": error,
+            "user_id": self.env.uid,
+            **values,
+        }
 
     @api.model
     def _karage_branch(self, payload, pos_order_id=None):

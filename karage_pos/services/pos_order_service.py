@@ -170,7 +170,7 @@ class KaragePosOrderService(Component):
         started = time.perf_counter()
         prepared = [self._prepared(raw) for raw in raws]
         verdicts = self._claim_orders(prepared, endpoint)
-        results, seen = [], {}
+        results, seen, settled = [], {}, []
         for raw, order_id, document, error in prepared:
             if document is None:
                 code, body = self._refuse(endpoint, raw, error, started, order_id)
@@ -193,10 +193,20 @@ class KaragePosOrderService(Component):
                     # only an accepted occurrence decides the content
                     seen.setdefault(key, fingerprint)
                 if claim is not None:
-                    self.env["karage.pos.idempotency"]._karage_settle(claim, code, body)
                     # the first occurrence answers for the claim
+                    settled.append((claim, len(results)))
                     verdicts[key] = ("claimed", None)
             results.append((code, body, order_id))
+        results = self._karage_complete(results)
+        for claim, index in settled:
+            code, body, __ = results[index]
+            self.env["karage.pos.idempotency"]._karage_settle(claim, code, body)
+        return results
+
+    def _karage_complete(self, results):
+        """The final ``results`` of :meth:`_process_orders`, once every
+        order had its turn (the queue addon writes the accepted orders'
+        logs and jobs together here)."""
         return results
 
     def _prepared(self, raw):
@@ -333,8 +343,19 @@ class KaragePosOrderService(Component):
         self, endpoint, payload, code, body, started, order_id, pos_order, **values
     ):
         """Log one order; ``values`` are further fields of its log."""
+        Log = self.env["karage.pos.webhook.log"]
+        return Log.sudo().create(
+            self._log_values(
+                endpoint, payload, code, body, started, order_id, pos_order, **values
+            )
+        )
+
+    def _log_values(
+        self, endpoint, payload, code, body, started, order_id, pos_order, **values
+    ):
+        """The values of :meth:`_log`'s log."""
         httprequest = self.request.httprequest
-        return self.env["karage.pos.webhook.log"]._karage_record(
+        return self.env["karage.pos.webhook.log"]._karage_record_values(
             endpoint,
             payload,
             code,

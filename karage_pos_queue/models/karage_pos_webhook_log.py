@@ -24,6 +24,7 @@ from odoo.addons.karage_pos.schemas import (
 )
 from odoo.addons.karage_pos.services import answers
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
+from odoo.addons.queue_job.job import ENQUEUED, PENDING, WAIT_DEPENDENCIES, Job
 
 _logger = logging.getLogger(__name__)
 
@@ -75,42 +76,68 @@ class KaragePosWebhookLog(models.Model):
 
     # enqueueing ---------------------------------------------------------
 
-    def _karage_enqueue(self, bulk=False):
-        """Enqueue the job of this accepted order; return the ``Job``.
-
-        The identity key keeps one waiting job per order: the same OrderID
-        accepted again while its job waits is not enqueued twice (queue_job
-        then hands back the waiting job's record).
-        """
+    def _karage_identity_key(self):
+        """One waiting job per order: the key of this log's order."""
         self.ensure_one()
-        channel = "root.karage_pos.bulk" if bulk else "root.karage_pos"
-        # no creation message nor creator follower on each queue.job (the
-        # failure message to the queue managers is unaffected); stored jobs
-        # keep only queue_job's safe context keys, so the job runs as before
-        job = (
-            self.with_context(tracking_disable=True)
-            .with_delay(
-                channel=channel,
+        return f"karage_pos_order:{self.company_id.id}:{self.external_order_id}"
+
+    def _karage_enqueue(self, bulk=False):
+        """Enqueue the jobs of these accepted orders, one per order.
+
+        :returns: ``{log: queue.job}``
+
+        The jobs are queue_job's own, stored together: one insert for the
+        batch instead of ``Job.store``'s search and insert per job. The
+        identity key keeps one waiting job per order, as queue_job's
+        ``delay()`` does: an order whose job still waits (enqueued before,
+        or for a log earlier in this batch) gets that job, not another.
+        """
+        QueueJob = self.env["queue.job"].sudo()
+        keys = {log: log._karage_identity_key() for log in self}
+        waiting = QueueJob.search(
+            [
+                ("identity_key", "in", list(set(keys.values()))),
+                ("state", "in", [WAIT_DEPENDENCIES, PENDING, ENQUEUED]),
+            ],
+            order="id",
+        )
+        jobs = {job.identity_key: job for job in reversed(waiting)}
+        new = []
+        for log in self:
+            if keys[log] in jobs:
+                continue
+            job = Job(
+                # no creation message nor creator follower on each queue.job
+                # (the failure message to the queue managers is unaffected);
+                # stored jobs keep only queue_job's safe context keys, so the
+                # job runs as before
+                log.with_context(tracking_disable=True)._karage_process_job,
+                channel="root.karage_pos.bulk" if bulk else "root.karage_pos",
                 # retries are spent only by what is transient, and that is
                 # waited out (a killed worker too): never give up on an
                 # accepted order
                 max_retries=0,
                 priority=20 if bulk else 10,
-                description=_("Karage POS order %s", self.external_order_id),
-                identity_key=f"karage_pos_order:{self.company_id.id}:"
-                f"{self.external_order_id}",
+                description=_("Karage POS order %s", log.external_order_id),
+                identity_key=keys[log],
             )
-            ._karage_process_job()
-        )
-        return job
+            jobs[keys[log]] = job
+            new.append(job)
+        stored = QueueJob.with_context(
+            _job_edit_sentinel=QueueJob.EDIT_SENTINEL
+        ).create([job._store_values(create=True) for job in new])
+        by_uuid = {record.uuid: record for record in stored}
+        for key, job in jobs.items():
+            if isinstance(job, Job):
+                jobs[key] = by_uuid[job.uuid]
+        return {log: jobs[keys[log]] for log in self}
 
     def _karage_link_job(self, job, answer=None):
         """Link the enqueued ``job`` (and store the 202 ``answer``), in one
         write."""
         self.ensure_one()
-        record = job if isinstance(job, models.BaseModel) else job.db_record()
         values = {
-            "job_id": record.id,
+            "job_id": job.id,
             "payload_hash": content_fingerprint(json.loads(self.payload)),
         }
         if answer is not None:
@@ -264,7 +291,6 @@ class KaragePosWebhookLog(models.Model):
                 if job.state in ("failed", "cancelled", "done"):
                     job.requeue()
             else:
-                log._karage_link_job(
-                    log._karage_enqueue(bulk=log.endpoint.endswith("bulk"))
-                )
+                bulk = log.endpoint.endswith("bulk")
+                log._karage_link_job(log._karage_enqueue(bulk=bulk)[log])
         return True

@@ -1,13 +1,22 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo.tools import str2bool
 
 from odoo.addons.base_rest import restapi
 from odoo.addons.component.core import Component
-from odoo.addons.karage_pos.exceptions import KaragePosError
-from odoo.addons.karage_pos.schemas import is_refund, order_key
+from odoo.addons.karage_pos.components.duplicate_checker import NO_ORDER
+from odoo.addons.karage_pos.exceptions import (
+    DATABASE_ERRORS,
+    InternalError,
+    KaragePosError,
+)
+from odoo.addons.karage_pos.schemas import content_fingerprint, is_refund, order_key
 from odoo.addons.karage_pos.services import answers, openapi
 from odoo.addons.karage_pos.services.envelope import KarageEnvelope
+
+_logger = logging.getLogger(__name__)
 
 STATUS_BY_JOB_STATE = {
     "wait_dependencies": "queued",
@@ -33,6 +42,8 @@ class KaragePosOrderService(Component):
     _bulk_http_status = 202
     # the karage.pos.bulk of the bulk being accepted, if any
     _karage_bulk = None
+    # accepted orders whose log and job are not written yet (QueuedOrder)
+    _karage_queued = None
 
     @restapi.method(
         [(["/pos-order/<string:order_id>"], "GET")],
@@ -100,20 +111,116 @@ class KaragePosOrderService(Component):
         finally:
             self._karage_bulk = None
 
+    def _claim_orders(self, prepared, endpoint):
+        verdicts = super()._claim_orders(prepared, endpoint)
+        if self._karage_should_queue(endpoint):
+            # the claims read the orders Odoo has after this request's
+            # snapshot, and a queued request creates none: the duplicate
+            # check of the orders it claimed need not search again
+            claimed = {key for key, (kind, __) in verdicts.items() if kind == "claimed"}
+            if self._karage_memo is None:
+                self._karage_memo = {}
+            self._karage_memo[NO_ORDER] = claimed
+        return verdicts
+
+    def _accept_guarded(self, document, raw, endpoint, started):
+        if is_refund(document):
+            # a refund is checked against the sales queued before it (and the
+            # refunds of the same sale): those of this request are written
+            # first, outside its savepoint
+            self._karage_write_queued()
+        return super()._accept_guarded(document, raw, endpoint, started)
+
     def _karage_process(self, document, endpoint, started):
-        """Log the accepted order and enqueue its job: a 202 means the order
-        is durably queued (its checks ran in :meth:`_karage_accept`)."""
+        """Queue the accepted order: its log and job are written with those
+        of the other orders of the request (:meth:`_karage_complete`); a 202
+        means the order is durably queued (its checks ran in
+        :meth:`_karage_accept`)."""
         if not self._karage_should_queue(endpoint):
             return super()._karage_process(document, endpoint, started)
-        key = order_key(document)
+        queued = QueuedOrder(document, endpoint, started)
+        if self._karage_queued is None:
+            self._karage_queued = []
+        self._karage_queued.append(queued)
+        return 202, queued
+
+    def _karage_complete(self, results):
+        self._karage_write_queued()
+        return [
+            (body.code, body.body, order_id)
+            if isinstance(body, QueuedOrder)
+            else (code, body, order_id)
+            for code, body, order_id in super()._karage_complete(results)
+        ]
+
+    def _karage_write_queued(self):
+        """Write the logs and jobs of the orders queued so far, together.
+
+        Anything unexpected writes them one by one, refusing alone the order
+        that fails (a database error fails the request, as it would alone).
+        """
+        queued, self._karage_queued = self._karage_queued or [], []
+        if not queued:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._karage_write(queued)
+        except DATABASE_ERRORS:
+            raise
+        except Exception:
+            if len(queued) > 1:
+                for order in queued:
+                    self._karage_queued = [order]
+                    self._karage_write_queued()
+                return
+            order = queued[0]
+            key = order_key(order.document)
+            _logger.exception("Karage: internal error while queueing order %s", key)
+            order.code, order.body = self._refuse(
+                order.endpoint, order.document, InternalError(key), order.started, key
+            )
+
+    def _karage_write(self, queued):
+        """Log every order of ``queued``, enqueue their jobs and link them:
+        an insert of the logs, one of the jobs and an update of the logs,
+        whatever their number."""
         bulk = self._karage_bulk.id if self._karage_bulk else False
-        log = self._log(endpoint, document, 202, {}, started, key, None, bulk_id=bulk)
-        job = log._karage_enqueue(bulk=endpoint.endswith("bulk"))
+        values = [
+            self._log_values(
+                order.endpoint,
+                order.document,
+                202,
+                {},
+                order.started,
+                order_key(order.document),
+                None,
+                bulk_id=bulk,
+                payload_hash=content_fingerprint(order.document),
+            )
+            for order in queued
+        ]
+        logs = self.env["karage.pos.webhook.log"].sudo().create(values)
+        jobs = logs._karage_enqueue(bulk=queued[0].endpoint.endswith("bulk"))
         host_url = self.request.httprequest.host_url.rstrip("/")
-        # a sale answers with its OrderID as sent, a refund with its key
-        shown = key if is_refund(document) else document["OrderID"]
-        body = answers.accepted(
-            shown, job.uuid, f"{host_url}/api/v1/webhook/pos-order/{key}"
-        )
-        log._karage_link_job(job, body)
-        return 202, body
+        for order, log in zip(queued, logs, strict=True):
+            key, job = order_key(order.document), jobs[log]
+            # a sale answers with its OrderID as sent, a refund with its key
+            shown = key if is_refund(order.document) else order.document["OrderID"]
+            status_url = f"{host_url}/api/v1/webhook/pos-order/{key}"
+            order.code = 202
+            order.body = answers.accepted(shown, job.uuid, status_url)
+            # written together when flushed (one UPDATE for the batch)
+            log.write({"job_id": job.id, "response": log._karage_json(order.body)})
+
+
+class QueuedOrder:
+    """An accepted order of this request whose log and job are not written
+    yet; its answer once they are."""
+
+    __slots__ = ("document", "endpoint", "started", "code", "body")
+
+    def __init__(self, document, endpoint, started):
+        self.document = document
+        self.endpoint = endpoint
+        self.started = started
+        self.code = self.body = None

@@ -43,6 +43,11 @@ class KarageQueueHttpCase(KarageHttpCase):
                 self.env.invalidate_all()
         return log.job_id
 
+    def jobs_of(self, *order_ids):
+        """The stored jobs of these OrderIDs."""
+        keys = [f"karage_pos_order:{self.company.id}:{i}" for i in order_ids]
+        return self.env["queue.job"].sudo().search([("identity_key", "in", keys)])
+
     def log_of(self, order_id):
         return self.env["karage.pos.webhook.log"].search(
             [("external_order_id", "=", str(order_id))], limit=1

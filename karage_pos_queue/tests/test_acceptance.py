@@ -1,9 +1,12 @@
 # Copyright 2026 Karage
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import BULK, SINGLE, KarageQueueHttpCase, trap_jobs
 
@@ -11,23 +14,26 @@ from .common import BULK, SINGLE, KarageQueueHttpCase, trap_jobs
 @tagged("post_install", "-at_install")
 class TestAcceptance(KarageQueueHttpCase):
     def test_single_order_is_accepted_with_one_job(self):
-        with trap_jobs() as trap:
-            code, body = self.post(SINGLE, self.payload(order_id=11))
-            self.assertEqual(code, 202)
-            data = body["data"]
-            self.assertEqual((data["external_order_id"], data["state"]), (11, "queued"))
-            self.assertTrue(data["status_url"].endswith("/api/v1/webhook/pos-order/11"))
-            self.assertFalse(self.karage_orders(), "created before the job ran")
-            log = self.log_of(11)
-            trap.assert_jobs_count(1)
-            trap.assert_enqueued_job(
-                log._karage_process_job,
-                properties={
-                    "channel": "root.karage_pos",
-                    "identity_key": f"karage_pos_order:{self.company.id}:11",
-                    "description": "Karage POS order 11",
-                },
-            )
+        code, body = self.post(SINGLE, self.payload(order_id=11))
+        self.assertEqual(code, 202)
+        data = body["data"]
+        self.assertEqual((data["external_order_id"], data["state"]), (11, "queued"))
+        self.assertTrue(data["status_url"].endswith("/api/v1/webhook/pos-order/11"))
+        self.assertFalse(self.karage_orders(), "created before the job ran")
+        log = self.log_of(11)
+        job = self.jobs_of(11)
+        self.assertEqual(len(job), 1)
+        self.assertEqual(log.job_id, job)
+        self.assertEqual(data["job_uuid"], job.uuid)
+        self.assertEqual(log.state, "queued")
+        self.assertEqual(
+            (job.state, job.channel, job.name, job.priority, job.max_retries),
+            ("pending", "root.karage_pos", "Karage POS order 11", 10, 0),
+        )
+        self.assertEqual((job.records, job.method_name), (log, "_karage_process_job"))
+        # the job runs as the key's user, who sent the order
+        self.assertEqual((job.user_id, log.user_id), (self.pos_user, self.pos_user))
+        self.assertEqual(json.loads(log.response)["data"]["job_uuid"], job.uuid)
         # the job itself is tested by calling it (test_job)
         log._karage_process_job()
         self.assertEqual(self.karage_orders().state, "paid")
@@ -40,18 +46,62 @@ class TestAcceptance(KarageQueueHttpCase):
             self.payload(order_id=22, OrderStatus="bad"),
             self.payload(order_id=23),
         ]
-        with trap_jobs() as trap:
+        code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 202)
+        results = body["data"]["results"]
+        self.assertEqual([r["status_code"] for r in results], [202, 400, 202])
+        self.assertEqual(results[1]["status"], "error")
+        self.assertFalse(self.jobs_of(22))
+        for order_id, result in zip((21, 23), (results[0], results[2]), strict=True):
+            job = self.jobs_of(order_id)
+            self.assertEqual(job.records, self.log_of(order_id))
+            self.assertEqual((job.channel, job.priority), ("root.karage_pos.bulk", 20))
+            self.assertEqual(result["data"]["job_uuid"], job.uuid)
+
+    def test_same_order_twice_in_one_bulk_shares_one_job(self):
+        orders = [self.payload(order_id=24), self.payload(order_id="24")]
+        code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 202, body)
+        first, second = body["data"]["results"]
+        job = self.jobs_of(24)
+        self.assertEqual(len(job), 1)
+        self.assertEqual(
+            (first["data"]["job_uuid"], second["data"]["job_uuid"]),
+            (job.uuid, job.uuid),
+        )
+        logs = self.env["karage.pos.webhook.log"].search(
+            [("external_order_id", "=", "24")]
+        )
+        self.assertEqual(len(logs), 2)
+        self.assertEqual(logs.job_id, job)
+        self.run_job(logs[:1])
+        self.assertEqual(len(self.karage_orders()), 1)
+        self.assertEqual(logs.pos_order_id, self.karage_orders())
+
+    def test_an_order_that_cannot_be_queued_is_refused_alone(self):
+        Log = type(self.env["karage.pos.webhook.log"])
+        identity_key = Log._karage_identity_key
+
+        def failing(log):
+            if log.external_order_id == "26":
+                raise ValueError("broken")
+            return identity_key(log)
+
+        orders = [self.payload(order_id=i) for i in (25, 26, 27)]
+        with (
+            patch.object(Log, "_karage_identity_key", failing),
+            mute_logger("odoo.addons.karage_pos_queue.services.pos_order_service"),
+        ):
             code, body = self.post(BULK, {"orders": orders})
-            self.assertEqual(code, 202)
-            results = body["data"]["results"]
-            self.assertEqual([r["status_code"] for r in results], [202, 400, 202])
-            self.assertEqual(results[1]["status"], "error")
-            trap.assert_jobs_count(2)
-            for order_id in (21, 23):
-                trap.assert_enqueued_job(
-                    self.log_of(order_id)._karage_process_job,
-                    properties={"channel": "root.karage_pos.bulk"},
-                )
+        self.assertEqual(code, 202, body)
+        results = body["data"]["results"]
+        self.assertEqual([r["status_code"] for r in results], [202, 500, 202])
+        self.assertIn("26", results[1]["error"])
+        self.assertEqual(self.log_of(26).status_code, 500)
+        self.assertFalse(self.jobs_of(26))
+        for order_id in (25, 27):
+            self.assertEqual(self.log_of(order_id).job_id, self.jobs_of(order_id))
+            self.assertEqual(self.log_of(order_id).state, "queued")
 
     def test_bulk_is_one_bulk_of_stored_jobs(self):
         orders = [self.payload(order_id=31), self.payload(order_id=32)]
@@ -94,22 +144,18 @@ class TestAcceptance(KarageQueueHttpCase):
         self.assertFalse(bulk.exists())
 
     def test_invalid_payload_is_refused_without_job(self):
-        with trap_jobs() as trap:
-            code, body = self.post(SINGLE, self.payload(order_id=41, Tax="x"))
-            self.assertEqual(code, 400)
-            self.assertIn("Tax", body["details"])
-            trap.assert_jobs_count(0)
+        code, body = self.post(SINGLE, self.payload(order_id=41, Tax="x"))
+        self.assertEqual(code, 400)
+        self.assertIn("Tax", body["details"])
+        self.assertFalse(self.jobs_of(41))
 
     def test_existing_order_is_duplicate_without_job(self):
-        with trap_jobs() as trap:
-            self.post(SINGLE, self.payload(order_id=51))
-            self.log_of(51)._karage_process_job()
-            code, body = self.post(SINGLE, self.payload(order_id=51))
-            self.assertEqual(code, 409)
-            self.assertEqual(
-                body["error"], "Duplicate order: OrderID 51 already exists"
-            )
-            trap.assert_jobs_count(1)
+        self.post(SINGLE, self.payload(order_id=51))
+        self.run_job(self.log_of(51))
+        code, body = self.post(SINGLE, self.payload(order_id=51))
+        self.assertEqual(code, 409)
+        self.assertEqual(body["error"], "Duplicate order: OrderID 51 already exists")
+        self.assertEqual(len(self.jobs_of(51)), 1)
 
     def test_same_waiting_order_is_not_enqueued_twice(self):
         self.post(SINGLE, self.payload(order_id=61))
@@ -123,8 +169,7 @@ class TestAcceptance(KarageQueueHttpCase):
         self.env["ir.config_parameter"].sudo().set_param(
             "karage_pos_queue.single_sync", "True"
         )
-        with trap_jobs() as trap:
-            code, body = self.post(SINGLE, self.payload(order_id=71))
-            trap.assert_jobs_count(0)
+        code, body = self.post(SINGLE, self.payload(order_id=71))
+        self.assertFalse(self.jobs_of(71))
         self.assertEqual(code, 200)
         self.assertEqual(body["data"]["state"], "paid")

@@ -3,7 +3,7 @@
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import BULK, SINGLE, KarageQueueHttpCase, trap_jobs
+from .common import BULK, SINGLE, KarageQueueHttpCase
 
 
 @tagged("post_install", "-at_install")
@@ -18,40 +18,35 @@ class TestBranches(KarageQueueHttpCase):
         cls.pos_user.karage_pos_config_ids = [Command.set(cls.north.ids)]
 
     def test_forbidden_branch_is_403_at_the_door_and_enqueues_nothing(self):
-        with trap_jobs() as trap:
-            code, body = self.post(
-                SINGLE, self.payload(order_id=41, pos_config_id=self.south.id)
-            )
-            self.assertEqual(code, 403, body)
-            self.assertIn("may not send orders to POS configuration", body["error"])
-            trap.assert_jobs_count(0)
+        code, body = self.post(
+            SINGLE, self.payload(order_id=41, pos_config_id=self.south.id)
+        )
+        self.assertEqual(code, 403, body)
+        self.assertIn("may not send orders to POS configuration", body["error"])
+        self.assertFalse(self.jobs_of(41))
         log = self.log_of(41)
         self.assertEqual(log.status_code, 403)
         self.assertFalse(log.job_id)
         self.assertFalse(self.karage_orders())
 
     def test_unknown_branch_is_422_at_the_door(self):
-        with trap_jobs() as trap:
-            code, body = self.post(
-                SINGLE, self.payload(order_id=42, pos_config_id=999999)
-            )
-            self.assertEqual(code, 422, body)
-            self.assertIn("pos_config_id", body["details"])
-            trap.assert_jobs_count(0)
+        code, body = self.post(SINGLE, self.payload(order_id=42, pos_config_id=999999))
+        self.assertEqual(code, 422, body)
+        self.assertIn("pos_config_id", body["details"])
+        self.assertFalse(self.jobs_of(42))
 
     def test_bulk_enqueues_only_the_orders_of_allowed_branches(self):
         orders = [
             self.payload(order_id=43),
             self.payload(order_id=44, pos_config_id=self.south.id),
         ]
-        with trap_jobs() as trap:
-            code, body = self.post(BULK, {"orders": orders})
-            self.assertEqual(code, 202, body)
-            results = body["data"]["results"]
-            self.assertEqual([r["status_code"] for r in results], [202, 403])
-            trap.assert_jobs_count(1)
+        code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 202, body)
+        results = body["data"]["results"]
+        self.assertEqual([r["status_code"] for r in results], [202, 403])
+        self.assertEqual(len(self.jobs_of(43, 44)), 1)
         # the job runs as the user who enqueued it, whose branch it resolves
-        self.log_of(43).with_user(self.pos_user)._karage_process_job()
+        self.run_job(self.log_of(43))
         self.assertEqual(self.karage_orders().config_id, self.north)
 
     def test_bound_key_reads_the_status_of_its_branches_only(self):

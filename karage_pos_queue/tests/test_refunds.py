@@ -92,6 +92,23 @@ class TestQueuedRefunds(KarageQueueHttpCase):
         self.run_job(self.log_of("6007:refund"))
         self.assertAlmostEqual(self.log_of(6007).pos_order_id.lines.refunded_qty, 1)
 
+    def test_refunds_in_one_bulk_count_against_their_queued_sale(self):
+        orders = [
+            self.sale_payload(6009, 2),
+            self.refund_payload(6009, RefundID="A"),
+            self.refund_payload(6009, quantity=-2, RefundID="B"),
+            self.refund_payload(6009, RefundID="C"),
+        ]
+        code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 202, body)
+        results = body["data"]["results"]
+        self.assertEqual([r["status_code"] for r in results], [202, 202, 422, 202])
+        self.assertIn("1 remain to refund", results[2]["error"])
+        for key in ("6009", "6009:refund:A", "6009:refund:C"):
+            self.run_job(self.log_of(key))
+        sale = self.log_of(6009).pos_order_id
+        self.assertAlmostEqual(sale.lines.refunded_qty, 2)
+
     def test_refund_of_a_sale_spelled_as_text_in_a_later_request(self):
         self.post(SINGLE, self.sale_payload("6008", 2))
         code, body = self.post(SINGLE, self.refund_payload("6008"))
