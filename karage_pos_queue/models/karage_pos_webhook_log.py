@@ -92,7 +92,9 @@ class KaragePosWebhookLog(models.Model):
         ``delay()`` does: an order whose job still waits (enqueued before,
         or for a log earlier in this batch) gets that job, not another.
         """
-        QueueJob = self.env["queue.job"].sudo()
+        # no creation message nor creator follower on each queue.job (the
+        # failure message to the queue managers is unaffected)
+        QueueJob = self.env["queue.job"].sudo().with_context(tracking_disable=True)
         keys = {log: log._karage_identity_key() for log in self}
         waiting = QueueJob.search(
             [
@@ -107,11 +109,8 @@ class KaragePosWebhookLog(models.Model):
             if keys[log] in jobs:
                 continue
             job = Job(
-                # no creation message nor creator follower on each queue.job
-                # (the failure message to the queue managers is unaffected);
-                # stored jobs keep only queue_job's safe context keys, so the
-                # job runs as before
-                log.with_context(tracking_disable=True)._karage_process_job,
+                # stored jobs keep only queue_job's safe context keys
+                log._karage_process_job,
                 channel="root.karage_pos.bulk" if bulk else "root.karage_pos",
                 # retries are spent only by what is transient, and that is
                 # waited out (a killed worker too): never give up on an

@@ -129,7 +129,12 @@ class KaragePosOrderService(Component):
             # refunds of the same sale): those of this request are written
             # first, outside its savepoint
             self._karage_write_queued()
-        return super()._accept_guarded(document, raw, endpoint, started)
+        queued = len(self._karage_queued or ())
+        code, body = super()._accept_guarded(document, raw, endpoint, started)
+        if code >= 300 and self._karage_queued:
+            # refused after it was queued (its savepoint failed): not written
+            del self._karage_queued[queued:]
+        return code, body
 
     def _karage_process(self, document, endpoint, started):
         """Queue the accepted order: its log and job are written with those
@@ -185,6 +190,19 @@ class KaragePosOrderService(Component):
         an insert of the logs, one of the jobs and an update of the logs,
         whatever their number."""
         bulk = self._karage_bulk.id if self._karage_bulk else False
+        Log = self.env["karage.pos.webhook.log"]
+        branches = {}
+
+        def branch(document):
+            # a sale's branch depends on its pos_config_id alone (and on the
+            # user), a refund's on its sale
+            if is_refund(document):
+                return Log._karage_branch(document)
+            named = document.get("pos_config_id")
+            if named not in branches:
+                branches[named] = Log._karage_branch(document)
+            return branches[named]
+
         values = [
             self._log_values(
                 order.endpoint,
@@ -196,10 +214,11 @@ class KaragePosOrderService(Component):
                 None,
                 bulk_id=bulk,
                 payload_hash=content_fingerprint(order.document),
+                pos_config_id=branch(order.document),
             )
             for order in queued
         ]
-        logs = self.env["karage.pos.webhook.log"].sudo().create(values)
+        logs = Log.sudo().create(values)
         jobs = logs._karage_enqueue(bulk=queued[0].endpoint.endswith("bulk"))
         host_url = self.request.httprequest.host_url.rstrip("/")
         for order, log in zip(queued, logs, strict=True):
