@@ -104,11 +104,11 @@ class KaragePosWebhookLog(models.Model):
             order="id",
         )
         jobs = {job.identity_key: job for job in reversed(waiting)}
-        new = []
+        new = {}
         for log in self:
-            if keys[log] in jobs:
+            if keys[log] in jobs or keys[log] in new:
                 continue
-            job = Job(
+            new[keys[log]] = Job(
                 # stored jobs keep only queue_job's safe context keys
                 log._karage_process_job,
                 channel="root.karage_pos.bulk" if bulk else "root.karage_pos",
@@ -120,15 +120,11 @@ class KaragePosWebhookLog(models.Model):
                 description=_("Karage POS order %s", log.external_order_id),
                 identity_key=keys[log],
             )
-            jobs[keys[log]] = job
-            new.append(job)
         stored = QueueJob.with_context(
             _job_edit_sentinel=QueueJob.EDIT_SENTINEL
-        ).create([job._store_values(create=True) for job in new])
-        by_uuid = {record.uuid: record for record in stored}
-        for key, job in jobs.items():
-            if isinstance(job, Job):
-                jobs[key] = by_uuid[job.uuid]
+        ).create([job._store_values(create=True) for job in new.values()])
+        # created in the order given
+        jobs.update(zip(new, stored, strict=True))
         return {log: jobs[keys[log]] for log in self}
 
     def _karage_link_job(self, job, answer=None):
