@@ -56,7 +56,9 @@ ensure_python_deps() {
     local constraints
     constraints=$(mktemp)
     echo 'setuptools<70' >"$constraints"
-    PIP_BUILD_CONSTRAINT="$constraints" "$ODOO_PY" -m pip install -q -r "$REPO/requirements.txt" 2>&1 |
+    # PIP_BUILD_CONSTRAINT for pip 25 and later, PIP_CONSTRAINT for the
+    # older pips whose build environments it still reaches
+    PIP_BUILD_CONSTRAINT="$constraints" PIP_CONSTRAINT="$constraints" "$ODOO_PY" -m pip install -q -r "$REPO/requirements.txt" 2>&1 |
         grep -v '^WARNING: Location' >&2
     if ! "$ODOO_PY" -c 'import cerberus, pytest_odoo, odoo.addons.base_rest, odoo.addons.queue_job' 2>/dev/null; then
         say "Could not install requirements.txt into Odoo's environment."
