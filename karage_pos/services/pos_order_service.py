@@ -170,7 +170,9 @@ class KaragePosOrderService(Component):
         started = time.perf_counter()
         prepared = [self._prepared(raw) for raw in raws]
         verdicts = self._claim_orders(prepared, endpoint)
-        results, seen, settled = [], {}, []
+        results, seen = [], {}
+        # {claim: indexes of its occurrences' results}, {OrderID: claim}
+        settled, claims = {}, {}
         for raw, order_id, document, error in prepared:
             if document is None:
                 code, body = self._refuse(endpoint, raw, error, started, order_id)
@@ -193,13 +195,19 @@ class KaragePosOrderService(Component):
                     # only an accepted occurrence decides the content
                     seen.setdefault(key, fingerprint)
                 if claim is not None:
-                    # the first occurrence answers for the claim
-                    settled.append((claim, len(results)))
+                    settled[claim] = []
+                    # the later occurrences answer for the same claim
                     verdicts[key] = ("claimed", None)
+                    claims[key] = claim
+                if key in claims:
+                    settled[claims[key]].append(len(results))
             results.append((code, body, order_id))
         results = self._karage_complete(results)
-        for claim, index in settled:
-            code, body, __ = results[index]
+        for claim, indexes in settled.items():
+            # the first occurrence accepted once every order was written
+            # answers for the claim, else the first one
+            answered = [results[index] for index in indexes]
+            code, body, __ = next((r for r in answered if r[0] < 300), answered[0])
             self.env["karage.pos.idempotency"]._karage_settle(claim, code, body)
         return results
 

@@ -25,6 +25,7 @@ from odoo.addons.karage_pos.schemas import (
 from odoo.addons.karage_pos.services import answers
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import ENQUEUED, PENDING, WAIT_DEPENDENCIES, Job
+from odoo.addons.queue_job.utils import must_run_without_delay
 
 _logger = logging.getLogger(__name__)
 
@@ -92,18 +93,29 @@ class KaragePosWebhookLog(models.Model):
         ``delay()`` does: an order whose job still waits (enqueued before,
         or for a log earlier in this batch) gets that job, not another.
         """
+        if must_run_without_delay(self.env):
+            # an accepted order is answered with its stored job, whatever
+            # the switch: say so, since queue_job would have run it inline
+            _logger.warning(
+                "Karage: queue_job's no-delay switch is set; Karage order jobs "
+                "are stored all the same and wait for a job runner"
+            )
         # no creation message nor creator follower on each queue.job (the
         # failure message to the queue managers is unaffected)
         QueueJob = self.env["queue.job"].sudo().with_context(tracking_disable=True)
         keys = {log: log._karage_identity_key() for log in self}
+        # the newest waiting job of a key, as queue_job's own identity check
+        # (job_record_with_same_identity_key) finds it
         waiting = QueueJob.search(
             [
                 ("identity_key", "in", list(set(keys.values()))),
                 ("state", "in", [WAIT_DEPENDENCIES, PENDING, ENQUEUED]),
             ],
-            order="id",
+            order="date_created DESC, id DESC",
         )
-        jobs = {job.identity_key: job for job in reversed(waiting)}
+        jobs = {}
+        for job in waiting:
+            jobs.setdefault(job.identity_key, job)
         new = {}
         for log in self:
             if keys[log] in jobs or keys[log] in new:
@@ -123,8 +135,9 @@ class KaragePosWebhookLog(models.Model):
         stored = QueueJob.with_context(
             _job_edit_sentinel=QueueJob.EDIT_SENTINEL
         ).create([job._store_values(create=True) for job in new.values()])
-        # created in the order given
-        jobs.update(zip(new, stored, strict=True))
+        # created in the order given; handed back without the sentinel, so
+        # that a later write through them is checked as queue_job's own
+        jobs.update(zip(new, stored.with_context(_job_edit_sentinel=None), strict=True))
         return {log: jobs[keys[log]] for log in self}
 
     def _karage_link_job(self, job, answer=None):

@@ -44,6 +44,8 @@ class KaragePosOrderService(Component):
     _karage_bulk = None
     # accepted orders whose log and job are not written yet (QueuedOrder)
     _karage_queued = None
+    # the Single Orders Synchronous setting, as this request read it
+    _karage_single_sync = None
 
     @restapi.method(
         [(["/pos-order/<string:order_id>"], "GET")],
@@ -96,12 +98,16 @@ class KaragePosOrderService(Component):
         keeps them synchronous."""
         if endpoint.endswith("bulk"):
             return True
-        sync = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("karage_pos_queue.single_sync")
-        )
-        return not str2bool(sync or "0", default=True)
+        if self._karage_single_sync is None:
+            # read once: the claims and the acceptance of a request decide
+            # alike, whatever a concurrent change of the setting
+            sync = (
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("karage_pos_queue.single_sync")
+            )
+            self._karage_single_sync = str2bool(sync or "0", default=True)
+        return not self._karage_single_sync
 
     def _bulk_results(self, orders):
         # one karage.pos.bulk per bulk call: the admin follows its progress
@@ -174,6 +180,12 @@ class KaragePosOrderService(Component):
             raise
         except Exception:
             if len(queued) > 1:
+                _logger.warning(
+                    "Karage: %s queued orders could not be written together, "
+                    "writing them one by one",
+                    len(queued),
+                    exc_info=True,
+                )
                 for order in queued:
                     self._karage_queued = [order]
                     self._karage_write_queued()

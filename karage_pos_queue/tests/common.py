@@ -2,22 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest import mock
 
-from odoo.tests import common as odoo_common
 from odoo.tools import mute_logger
 
 from odoo.addons.karage_pos.tests.common import BULK, SINGLE, KarageHttpCase
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.job import Job
 
-# queue_job's test helpers register themselves in SETATTR_SOURCES, which
-# Odoo 18.0 gained after some of its nightlies (the May 2025 one lacks it):
-# give such an Odoo the registry so that trap_jobs can be imported.
-if not hasattr(odoo_common, "SETATTR_SOURCES"):
-    odoo_common.SETATTR_SOURCES = {}
-
-from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
-
-__all__ = ["trap_jobs", "KarageQueueHttpCase", "SINGLE", "BULK"]
+__all__ = ["KarageQueueHttpCase", "SINGLE", "BULK"]
 
 
 class KarageQueueHttpCase(KarageHttpCase):

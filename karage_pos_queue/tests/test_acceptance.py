@@ -8,6 +8,11 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.karage_pos.exceptions import KaragePosError
+from odoo.addons.karage_pos.services.pos_order_service import (
+    KaragePosOrderService as BaseService,
+)
+
 from .common import BULK, SINGLE, KarageQueueHttpCase
 
 
@@ -102,6 +107,58 @@ class TestAcceptance(KarageQueueHttpCase):
         for order_id in (25, 27):
             self.assertEqual(self.log_of(order_id).job_id, self.jobs_of(order_id))
             self.assertEqual(self.log_of(order_id).state, "queued")
+
+    def test_a_claim_is_answered_by_the_occurrence_that_was_queued(self):
+        Log = type(self.env["karage.pos.webhook.log"])
+        identity_key = Log._karage_identity_key
+        failures = []
+
+        def failing_twice(log):
+            # the batch, then the first occurrence written alone
+            if log.external_order_id == "28" and len(failures) < 2:
+                failures.append(log)
+                raise ValueError("broken")
+            return identity_key(log)
+
+        orders = [self.payload(order_id=28), self.payload(order_id=28)]
+        with (
+            patch.object(Log, "_karage_identity_key", failing_twice),
+            mute_logger("odoo.addons.karage_pos_queue.services.pos_order_service"),
+        ):
+            code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 202, body)
+        results = body["data"]["results"]
+        self.assertEqual([r["status_code"] for r in results], [500, 202])
+        claim = self.env["karage.pos.idempotency"].search(
+            [("kind", "=", "order"), ("key", "=", "28")]
+        )
+        self.assertEqual((claim.state, claim.response_code), ("completed", 202))
+        self.assertEqual(
+            json.loads(claim.response_body)["data"]["job_uuid"], self.jobs_of(28).uuid
+        )
+
+    def test_an_order_refused_as_its_acceptance_ends_is_not_queued(self):
+        accept = BaseService._karage_accept
+
+        def refused_once_queued(service, document, endpoint, started):
+            answer = accept(service, document, endpoint, started)
+            if document["OrderID"] == 42:
+                raise KaragePosError("refused after it was queued")
+            return answer
+
+        orders = [self.payload(order_id=i) for i in (41, 42, 43)]
+        with patch.object(BaseService, "_karage_accept", refused_once_queued):
+            code, body = self.post(BULK, {"orders": orders})
+        self.assertEqual(code, 202, body)
+        results = body["data"]["results"]
+        self.assertEqual([r["status_code"] for r in results], [202, 422, 202])
+        self.assertFalse(self.jobs_of(42))
+        logs = self.env["karage.pos.webhook.log"].search(
+            [("external_order_id", "=", "42")]
+        )
+        self.assertEqual((logs.status_code, logs.job_id.id), (422, False))
+        for order_id in (41, 43):
+            self.assertEqual(self.log_of(order_id).job_id, self.jobs_of(order_id))
 
     def test_bulk_is_one_bulk_of_stored_jobs(self):
         orders = [self.payload(order_id=31), self.payload(order_id=32)]
