@@ -241,7 +241,7 @@ serve_fresh_database() {
     mkdir -p "$work"
     write_odoo_conf "$work/odoo.conf" "http_port = $port" "gevent_port = $((port + 3))" \
         "workers = ${KARAGE_WORKERS:-4}" "max_cron_threads = 1" "limit_time_real = 3600" \
-        "limit_time_cpu = 3600" "db_name = $db" "dbfilter = ^$db\$" \
+        "limit_time_cpu = 3600" "db_name = $db" \
         "logfile = $work/server.log" \
         "${runner[@]}" "$@"
     say "Creating $db with $addons ..."
