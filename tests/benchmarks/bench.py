@@ -104,17 +104,28 @@ def post(path, body):
 
 
 def wait_paid(order_ids, timeout=3600):
+    """Wait until the orders are paid, reading the database directly every
+    0.1 s: asking the server would take one of its two workers from the
+    jobs being measured (and the API key's check), and every 0.5 s it
+    rounded a bulk's time up by 0.25 s on average."""
     wanted = [str(i) for i in order_ids]
     deadline = time.time() + timeout
-    while time.time() < deadline:
-        paid = call(
-            "pos.order",
-            "search_count",
-            [("external_order_id", "in", wanted), ("state", "=", "paid")],
-        )
-        if paid == len(wanted):
-            return
-        time.sleep(0.5)
+    cnx = psycopg2.connect(dbname=DB)
+    cnx.autocommit = True
+    try:
+        with cnx.cursor() as cr:
+            while time.time() < deadline:
+                cr.execute(
+                    "SELECT count(*) FROM pos_order WHERE external_order_id = ANY(%s)"
+                    " AND state = 'paid'",
+                    [wanted],
+                )
+                [paid] = cr.fetchone()
+                if paid == len(wanted):
+                    return
+                time.sleep(0.1)
+    finally:
+        cnx.close()
     raise RuntimeError(f"only {paid}/{len(wanted)} orders paid in time")
 
 
