@@ -53,8 +53,10 @@ class KaragePosIdempotency(models.Model):
     lock of a second database connection until the request's transaction
     ends: a concurrent copy is refused 409 at once. The request's commit
     stores the answer (completed); its rollback releases the claim (failed).
-    A claim left processing by a crash (the lock went with the connection)
-    is taken over once older than the Processing Timeout.
+    A claim left processing by a crash is taken over at once: its lock went
+    with the crashed request's connection, and a row this request can lock
+    no live request holds. (Inside tests, where one connection holds
+    everything, it is taken over once older than the Processing Timeout.)
 
     Same key and same body: the stored answer is replayed. Same key, other
     body: 422. An ``OrderID`` claim is never replayed: a second request for
@@ -138,30 +140,43 @@ class KaragePosIdempotency(models.Model):
         conflicts = (
             self._karage_order_conflicts(holder, entries) if kind == "order" else {}
         )
-        verdicts, candidates = {}, {}
+        verdicts, candidates, probes = {}, {}, {}
         for entry in entries:
             key = entry[0]
             verdict = conflicts.get(key) or self._karage_verdict(
                 holder, kind, entry, rows.get(key)
             )
-            if verdict:
+            if verdict and verdict[0] != "probe":
                 verdicts[key] = verdict
-            else:
-                candidates[rows[key][0]] = entry
-        verdicts.update(self._karage_take(holder, kind, keys, candidates))
+                continue
+            candidates[rows[key][0]] = entry
+            if verdict:
+                # (state, token) as judged above, with the conflicts
+                probes[rows[key][0]] = rows[key][2], rows[key][6]
+        verdicts.update(self._karage_take(holder, kind, keys, candidates, probes))
         return verdicts
 
     @api.model
-    def _karage_take(self, holder, kind, keys, candidates):
+    def _karage_take(self, holder, kind, keys, candidates, probes=None):
         """Lock the ``candidates`` ({claim id: entry}) and mark them this
-        request's; one another request took first is busy."""
+        request's; one another request took first is busy.
+
+        ``probes`` ({claim id: (state, token)}): claims seen processing by
+        another request, taken only if still so once locked (their request
+        died). One that changed meanwhile was settled by a request that
+        ended in between, whose order the conflicts read before the lock
+        could not see: busy, judged afresh when sent again.
+        """
         verdicts, taken = {}, []
+        probes = probes or {}
         locked = self._karage_rows(holder, kind, keys, ids=tuple(candidates), lock=True)
         for record_id, entry in candidates.items():
             key, fingerprint, endpoint, order_id = entry
             row = locked.get(key)
+            if row and record_id in probes and probes[record_id] != (row[2], row[6]):
+                row = None
             verdict = (
-                self._karage_verdict(holder, kind, entry, row)
+                self._karage_verdict(holder, kind, entry, row, locked=True)
                 if row
                 else ("refused", self._karage_busy(kind, key))
             )
@@ -208,9 +223,13 @@ class KaragePosIdempotency(models.Model):
         return {row[1]: row for row in holder.fetchall()}
 
     @api.model
-    def _karage_verdict(self, holder, kind, entry, row):
+    def _karage_verdict(self, holder, kind, entry, row, locked=False):
         """``None`` when ``row`` may be claimed for ``entry``, else the
-        verdict (``("replay", answer)`` or ``("refused", error)``)."""
+        verdict (``("replay", answer)`` or ``("refused", error)``).
+
+        ``locked``: ``row`` was read under this request's lock, so no live
+        request holds it.
+        """
         key, fingerprint = entry[0], entry[1]
         if row is None:
             # inserted by a request that rolled back in between: next time
@@ -225,8 +244,14 @@ class KaragePosIdempotency(models.Model):
         if state == "processing" and started + self._karage_timeout() > (
             fields.Datetime.now()
         ):
+            if not holder.test_mode:
+                # a live request holds its claims' row locks until it ends:
+                # one this request can lock is a crashed request's, taken
+                # at once (decided when locked, see _karage_take)
+                return None if locked else ("probe", None)
             # another request works on it, or crashed less than the
-            # processing timeout ago
+            # processing timeout ago (a test's single connection cannot
+            # tell them apart)
             return ("refused", self._karage_busy(kind, key))
         return None
 
@@ -378,6 +403,11 @@ class _ClaimHolder:
         self.test_mode = env.registry.in_test_mode()
         self.token = uuid.uuid4().hex
         self.cr = env.cr if self.test_mode else _read_committed(env.registry.cursor())
+        if not self.test_mode:
+            # the locks are the claims: a server-wide idle timeout must not
+            # end this transaction while the request still works (another
+            # request would take its claims as a crashed one's)
+            self.cr.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
         # claims this transaction inserted, and those it holds
         self.inserted, self.claimed, self.outcomes = set(), set(), {}
         self.closed = False
@@ -448,9 +478,15 @@ class _ClaimHolder:
 
     def _release_rows(self, ids):
         # only what this transaction still holds: never wait on another's
+        # (a claim it inserted may have been taken by another request since,
+        # which holds its lock until that request ends)
         self.cr.execute(
             """UPDATE karage_pos_idempotency SET state = 'failed'
-                WHERE id IN %s AND state = 'processing' AND claim_token = %s""",
+                WHERE id IN (
+                    SELECT id FROM karage_pos_idempotency
+                     WHERE id IN %s AND state = 'processing'
+                       AND claim_token = %s
+                       FOR UPDATE SKIP LOCKED)""",
             [ids, self.token],
         )
 

@@ -351,6 +351,35 @@ class TestHardeningHttp(KarageHttpCase):
         self.assertEqual(code, 200, body)
         self.assertEqual(claim.state, "completed")
 
+    def test_a_crashed_claim_settled_before_it_is_locked_is_busy(self):
+        # seen processing by a request that died (no lock: a probe), then
+        # settled before the lock: the conflicts read before it are stale
+        Claims = self.env["karage.pos.idempotency"]
+        claim = Claims.create(
+            {
+                "key": "72",
+                "kind": "order",
+                "state": "completed",
+                "claim_token": "ended",
+                "processing_started_at": datetime.now(),
+            }
+        )
+        holder = Claims._karage_holder()
+        entry = ("72", "fingerprint", "pos-order", "72")
+        verdicts = Claims._karage_take(
+            holder,
+            "order",
+            ("72",),
+            {claim.id: entry},
+            {claim.id: ("processing", "ended")},
+        )
+        self.assertEqual(verdicts["72"][0], "refused")
+        self.assertIn("OrderID 72 is still being processed", verdicts["72"][1].message)
+        self.assertEqual((claim.state, claim.claim_token), ("completed", "ended"))
+        # judged afresh (no probe), the settled claim is taken
+        verdicts = Claims._karage_take(holder, "order", ("72",), {claim.id: entry})
+        self.assertEqual(verdicts["72"], ("claimed", claim.id))
+
     def test_an_answer_that_says_later_is_not_replayed(self):
         claim = self.env["karage.pos.idempotency"].create(
             {

@@ -283,7 +283,8 @@ def test_r8_runner_node_killed_mid_bulk_loses_and_duplicates_nothing(
     bulk = {"orders": [odoo.payload(i) for i in order_ids]}
     timeout_param = "karage_pos.processing_timeout"
     saved_timeout = odoo.admin("ir.config_parameter", "get_param", timeout_param)
-    # a request the kill cut off leaves its OrderID claimed: free after 1 min
+    # a request the kill cut off leaves its OrderID claimed: taken over by
+    # the next copy (its lock died with it), at the latest after 1 min
     odoo.admin("ir.config_parameter", "set_param", timeout_param, "1")
     try:
         figures = _kill_the_runner_mid_bulk(odoo, cluster, order_ids, bulk)

@@ -3,6 +3,8 @@
 """Claims and waiting jobs over real HTTP, where requests run on their own
 database connections (inside Odoo's test suite they share one)."""
 
+import select
+import subprocess
 import threading
 import time
 
@@ -43,6 +45,57 @@ def test_concurrent_copy_of_an_idempotent_request_is_409_at_once(odoo):
     winner = taken[0][0]
     replay = odoo.post(BULK, orders, headers=headers)
     assert (replay.status_code, replay.json()) == (winner.status_code, winner.json())
+
+
+def test_order_id_left_claimed_by_a_crashed_request_is_taken_at_once(odoo):
+    order_id = odoo.next_order_id()
+    # the claim a request leaves when its worker dies: processing, just
+    # started, and no longer locked (its lock went with its connection)
+    [[claim_id]] = odoo.sql(
+        f"""INSERT INTO karage_pos_idempotency
+                (key, kind, state, endpoint, processing_started_at, claim_token,
+                 user_id, company_id, create_uid, write_uid, create_date,
+                 write_date)
+            SELECT '{order_id}', 'order', 'processing', 'pos-order',
+                   now() AT TIME ZONE 'UTC', 'crashed', id, company_id, id, id,
+                   now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM res_users WHERE login = 'karage_integration'
+            RETURNING id"""
+    )
+    # while a live request holds it (its row lock), a copy is busy
+    holder = subprocess.Popen(
+        ["psql", "-X", "-q", "-tA", "-d", odoo.db],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        holder.stdin.write(
+            "BEGIN;\nSELECT id FROM karage_pos_idempotency"
+            f" WHERE id = {claim_id} FOR UPDATE;\n"
+        )
+        holder.stdin.flush()
+        ready, __, __ = select.select([holder.stdout], [], [], 30)
+        assert ready, "psql did not lock the claim within 30 s"
+        assert holder.stdout.readline().strip() == claim_id
+        busy = odoo.post(SINGLE, odoo.payload(order_id))
+        assert busy.status_code == 409, busy.text
+        assert "still being processed" in busy.json()["error"]
+    finally:
+        # the holder dies with its transaction open, as a killed worker
+        holder.kill()
+        holder.communicate()
+    # its lock gone, the claim is taken at once, not after the Processing
+    # Timeout (5 minutes)
+    deadline = time.time() + 30
+    while True:
+        taken = odoo.post(SINGLE, odoo.payload(order_id))
+        if taken.status_code != 409 or time.time() > deadline:
+            break
+        time.sleep(0.5)  # PostgreSQL notices the killed psql's socket
+    assert taken.status_code in (200, 202), taken.text
+    assert not odoo.wait_paid([order_id])
+    odoo.assert_paid_once_with_done_pickings([order_id])
 
 
 def test_same_order_id_with_other_content_is_refused_never_merged(odoo):
