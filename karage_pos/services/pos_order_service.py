@@ -170,9 +170,8 @@ class KaragePosOrderService(Component):
         started = time.perf_counter()
         prepared = [self._prepared(raw) for raw in raws]
         verdicts = self._claim_orders(prepared, endpoint)
-        results, seen = [], {}
-        # {claim: indexes of its occurrences' results}, {OrderID: claim}
-        settled, claims = {}, {}
+        # {claim: indexes of its occurrences' results}
+        results, seen, settled = [], {}, {}
         for raw, order_id, document, error in prepared:
             if document is None:
                 code, body = self._refuse(endpoint, raw, error, started, order_id)
@@ -195,12 +194,8 @@ class KaragePosOrderService(Component):
                     # only an accepted occurrence decides the content
                     seen.setdefault(key, fingerprint)
                 if claim is not None:
-                    settled[claim] = []
-                    # the later occurrences answer for the same claim
-                    verdicts[key] = ("claimed", None)
-                    claims[key] = claim
-                if key in claims:
-                    settled[claims[key]].append(len(results))
+                    # every occurrence of an OrderID carries its claim
+                    settled.setdefault(claim, []).append(len(results))
             results.append((code, body, order_id))
         results = self._karage_complete(results)
         for claim, indexes in settled.items():
